@@ -1,0 +1,71 @@
+/**
+ * Every setting Inboxd reads, in one table. Each leaf names its env variable and flag
+ * mechanically: setting `smtp_port` ↔ `INBOXD_SMTP_PORT` ↔ `--smtp-port`. `load.ts` turns
+ * defaults < env < flags into one frozen, validated `Config`; nothing else reads process.env.
+ */
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const nonNegInt = z.coerce.number().int().min(0);
+const posInt = z.coerce.number().int().min(1);
+const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
+const list = z.union([z.array(z.string()), z.string()]).transform((v) =>
+  (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter((s) => s.length > 0),
+);
+const domainList = list.pipe(
+  z.array(z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i, 'a domain name such as inboxd.test').transform((d) => d.toLowerCase())).min(1),
+);
+
+/** the settings table: key → schema with its default and description. */
+export const settings = {
+  env: z.enum(['development', 'test', 'production']).default('development').describe('development, test or production; production turns the docs off'),
+  log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('log level'),
+  http_host: z.string().min(1).default('127.0.0.1').describe('HTTP listen address'),
+  http_port: port.default(8025).describe('HTTP listen port (0 = any free port)'),
+  http_body_limit: posInt.default(1_048_576).describe('largest HTTP request body accepted, in bytes'),
+  trusted_proxies: list.default([]).describe('addresses whose X-Forwarded-For is trusted, comma-separated'),
+  allowed_origins: list.default([]).describe('browser origins allowed to open WebSockets and call the API, comma-separated (same-origin is always allowed)'),
+  smtp_host: z.string().min(1).default('127.0.0.1').describe('SMTP listen address'),
+  smtp_port: port.default(2525).describe('SMTP listen port (0 = any free port)'),
+  smtp_max_message_bytes: posInt.default(26_214_400).describe('SIZE advertised over SMTP; larger messages are refused with 552 5.3.4 (plans may set lower limits)'),
+  smtp_max_recipients: posInt.default(100).describe('recipients accepted per message'),
+  smtp_max_clients: posInt.default(1000).describe('concurrent SMTP connections in all'),
+  smtp_max_clients_per_ip: posInt.default(50).describe('concurrent SMTP connections from one client address'),
+  smtp_idle_timeout: posInt.default(60).describe('seconds an SMTP client may stay silent'),
+  smtp_session_timeout: posInt.default(600).describe('seconds an SMTP session may last in all, however busy'),
+  smtp_greeting_delay: nonNegInt.default(0).describe('milliseconds before the 220 greeting (raise it on an internet-facing MX to catch early talkers)'),
+  smtp_hostname: z.string().min(1).default('inboxd.local').describe('name the SMTP server gives in its greeting'),
+  domains: domainList.default(['inboxd.test']).describe('receiving domains, comma-separated; the first is the default'),
+  data_dir: z.string().min(1).default('./data').describe('folder of the SQLite file'),
+  sqlite_synchronous: z.enum(['full', 'normal']).default('full').describe('SQLite synchronous mode: full makes every 250 durable on power loss; normal trades that for speed'),
+  database_url: z.string().url().optional().describe('PostgreSQL URL: chooses the PostgreSQL store'),
+  redis_url: z.string().url().optional().describe('Redis URL: chooses the Redis bus'),
+  sweep_interval: posInt.default(60).describe('seconds between expiry sweeps'),
+  retention: nonNegInt.default(86_400).describe('seconds message content is kept after its mailbox expires or is deleted'),
+  quarantine_days: nonNegInt.default(30).describe('days an ended address is kept from other owners'),
+  default_ttl_minutes: posInt.default(60).describe('TTL for a mailbox whose plan sets no default'),
+  max_ttl_minutes: posInt.default(43_200).describe('ceiling on any TTL, over every plan'),
+  anonymous_plan: z.string().min(1).default('free').describe('plan used for anonymous mailboxes'),
+  anonymous_rate: nonNegInt.default(0).describe('anonymous creations per client address per minute (0 = no rate limit)'),
+  ws_ping_interval: posInt.default(30).describe('seconds between ping events on WebSocket and SSE streams'),
+  ws_max_buffered_bytes: posInt.default(4_194_304).describe('output a slow WebSocket may have queued before it is dropped'),
+  parse_timeout: posInt.default(10_000).describe('milliseconds a MIME parse may take before the message is stored unparsed'),
+  parse_memory_mb: posInt.default(256).describe('heap limit of a MIME parser worker'),
+  parse_workers: nonNegInt.default(0).describe('MIME parser worker threads (0 = one per core, at least 1)'),
+  migrate: bool.default(true).describe('apply schema migrations when serve starts'),
+  roles: list.pipe(z.array(z.enum(['api', 'smtp', 'sweeper']))).default(['api', 'smtp', 'sweeper']).describe('roles this process runs: api, smtp, sweeper'),
+} as const;
+
+export type SettingKey = keyof typeof settings;
+
+export type Config = Readonly<{ [K in SettingKey]: z.output<(typeof settings)[K]> }>;
+
+/** `smtp_port` → `INBOXD_SMTP_PORT`. */
+export function envName(key: string): string {
+  return `INBOXD_${key.toUpperCase()}`;
+}
+
+/** `smtp_port` → `--smtp-port`. */
+export function flagName(key: string): string {
+  return `--${key.replace(/_/g, '-')}`;
+}

@@ -1,0 +1,127 @@
+/**
+ * Domain entities shared by core, the store implementations and the presenters. Plain data:
+ * no driver types, no wire shapes (those live in `presenters/`).
+ */
+
+/** a plan row; -1 in a limit means unlimited. */
+export interface Plan {
+  name: string;
+  maxMailboxes: number;
+  maxMessagesPerMailbox: number;
+  defaultTtlMinutes: number;
+  maxTtlMinutes: number;
+  maxMessageBytes: number;
+}
+
+export interface User {
+  id: string;
+  email: string;
+  plan: string;
+  active: boolean;
+  createdAt: number;
+}
+
+export interface ApiKey {
+  id: string;
+  userId: string;
+  prefix: string;
+  name: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+  active: boolean;
+}
+
+export type OwnerType = 'anonymous' | 'api' | 'mcp';
+
+export interface Mailbox {
+  id: string;
+  address: string;
+  domain: string;
+  ownerType: OwnerType;
+  /** user id for api/mcp owners; the client-address key for anonymous ones. */
+  ownerId: string;
+  /** SHA-256 (hex) of the session token; anonymous mailboxes only. */
+  tokenHash: string | null;
+  /** the plan that governs this mailbox (the owner's plan, or the anonymous plan). */
+  plan: string;
+  group: string | null;
+  createdAt: number;
+  expiresAt: number;
+  active: boolean;
+  /** the highest seq ever given in this mailbox (never reused, even after deletes). */
+  lastSeq: number;
+  /** messages currently stored. */
+  messageCount: number;
+  deletedAt: number | null;
+}
+
+export interface AddressValue {
+  address: string;
+  name: string;
+}
+
+export interface HeaderLine {
+  name: string;
+  value: string;
+}
+
+export interface AttachmentMeta {
+  index: number;
+  filename: string | null;
+  contentType: string;
+  size: number;
+  contentId: string | null;
+  /** whether the part was inline (Content-Disposition: inline or referenced by cid). */
+  inline: boolean;
+}
+
+export type ContentSource = 'subject' | 'text' | 'html';
+
+export interface ExtractedCode {
+  value: string;
+  source: ContentSource;
+  context: string;
+}
+
+export interface ExtractedLink {
+  url: string;
+  text: string | null;
+  source: 'text' | 'html';
+}
+
+export type MessageSource = 'smtp' | 'ses';
+
+/** the parsed, list-independent content of a message (the same for every recipient). */
+export interface MessageContent {
+  from: AddressValue | null;
+  to: AddressValue[];
+  cc: AddressValue[];
+  subject: string | null;
+  messageIdHeader: string | null;
+  date: string | null;
+  bodyText: string | null;
+  bodyHtml: string | null;
+  headers: HeaderLine[];
+  attachments: AttachmentMeta[];
+  codes: ExtractedCode[];
+  links: ExtractedLink[];
+  /** why the parser could not read the message; the raw bytes are kept either way. */
+  parseError: string | null;
+}
+
+export interface Message extends MessageContent {
+  id: string;
+  mailboxId: string;
+  address: string;
+  seq: number;
+  receivedAt: number;
+  size: number;
+  tag: string | null;
+  isRead: boolean;
+  source: MessageSource;
+  envelopeFrom: string | null;
+  verdicts: Record<string, string> | null;
+}
+
+/** what a list returns: no bodies, no headers. */
+export type MessageSummary = Omit<Message, 'bodyText' | 'bodyHtml' | 'headers' | 'links' | 'envelopeFrom'>;

@@ -1,0 +1,132 @@
+/**
+ * The Store port: every persistent operation Inboxd performs, async, with no driver type in
+ * sight. Implementations: `store/sqlite` (embedded default) and `store/postgres` (scale pair).
+ * Driver failures are translated to `DomainError('storage_unavailable')` inside the
+ * implementation, so `core/` and the edges never see driver errors.
+ *
+ * Times are milliseconds since the epoch. Rules that must hold under concurrency (quota checks,
+ * seq allocation, address uniqueness) are enforced here, inside one transaction, not by the caller.
+ */
+import type {
+  ApiKey,
+  Mailbox,
+  Message,
+  MessageContent,
+  MessageSource,
+  MessageSummary,
+  OwnerType,
+  Plan,
+  User,
+} from '../core/types.js';
+
+export interface NewMailbox {
+  address: string;
+  domain: string;
+  ownerType: OwnerType;
+  ownerId: string;
+  tokenHash: string | null;
+  plan: string;
+  group: string | null;
+  expiresAt: number;
+}
+
+export interface CreateMailboxRules {
+  now: number;
+  /** -1 = unlimited: active (unexpired, undeleted) mailboxes the owner may hold. */
+  maxMailboxes: number;
+  /** an address whose mailbox ended less than this long ago is not given to another owner. */
+  quarantineMs: number;
+}
+
+/** one recipient's copy of a message, inserted with the others in one transaction. */
+export interface NewMessage {
+  mailboxId: string;
+  tag: string | null;
+  receivedAt: number;
+  size: number;
+  source: MessageSource;
+  envelopeFrom: string | null;
+  verdicts: Record<string, string> | null;
+  content: MessageContent;
+  /** the raw bytes, shared by every recipient of one message. */
+  raw: Buffer;
+  /** -1 = unlimited; checked against the mailbox's current count inside the transaction. */
+  maxMessages: number;
+  now: number;
+}
+
+export interface InsertedMessage {
+  id: string;
+  mailboxId: string;
+  seq: number;
+}
+
+export interface ListMessagesQuery {
+  afterSeq?: number;
+  /** newest first (default) or oldest first. */
+  order?: 'desc' | 'asc';
+  limit: number;
+  unread?: boolean;
+}
+
+export interface PurgeResult {
+  /** messages whose content was removed because their mailbox ended more than `retention` ago. */
+  messages: number;
+  /** mailbox rows removed because their quarantine ended. */
+  mailboxes: number;
+}
+
+export interface Store {
+  /** brings the schema up to date and seeds the default plans. */
+  migrate(): Promise<void>;
+  /** throws storage_unavailable when the database cannot answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  getPlan(name: string): Promise<Plan | null>;
+  listPlans(): Promise<Plan[]>;
+  /** throws address_taken (reused for "exists") when a plan of that name exists. */
+  createPlan(plan: Plan): Promise<Plan>;
+  /** throws not_found. */
+  updatePlan(name: string, changes: Partial<Omit<Plan, 'name'>>): Promise<Plan>;
+
+  createUser(input: { email: string; plan: string }): Promise<User>;
+  getUserByEmail(email: string): Promise<User | null>;
+  getUser(id: string): Promise<User | null>;
+  listUsers(): Promise<User[]>;
+
+  createApiKey(input: { userId: string; name: string; keyHash: string; prefix: string }): Promise<ApiKey>;
+  /** the active key with that hash and its active user, or null; records last use. */
+  findApiKey(keyHash: string, now: number): Promise<{ key: ApiKey; user: User } | null>;
+  listApiKeys(userId: string): Promise<ApiKey[]>;
+
+  /**
+   * creates a mailbox, atomically checking the owner's active-mailbox cap and the address's
+   * availability (address_taken when live or quarantined for another owner; quota_exceeded).
+   */
+  createMailbox(input: NewMailbox, rules: CreateMailboxRules): Promise<Mailbox>;
+  getMailbox(address: string): Promise<Mailbox | null>;
+  getMailboxById(id: string): Promise<Mailbox | null>;
+  /** the owner's live mailboxes (active and unexpired at `now`), newest first. */
+  listMailboxes(owner: { ownerType: OwnerType[]; ownerId: string }, now: number, group?: string): Promise<Mailbox[]>;
+  setMailboxExpiry(id: string, expiresAt: number): Promise<Mailbox>;
+  /** soft-deletes: the mailbox stops receiving and reading at once; content is purged later. */
+  deleteMailbox(id: string, now: number): Promise<void>;
+
+  /**
+   * inserts one copy per recipient in one transaction, allocating each mailbox's next seq.
+   * All or nothing: throws mailbox_not_found/mailbox_expired/quota_exceeded when any recipient
+   * can no longer take it. Resolves only after the commit is durable.
+   */
+  insertMessages(messages: NewMessage[]): Promise<InsertedMessage[]>;
+  listMessages(mailboxId: string, query: ListMessagesQuery): Promise<MessageSummary[]>;
+  getMessage(mailboxId: string, messageId: string): Promise<Message | null>;
+  markRead(mailboxId: string, messageId: string): Promise<void>;
+  /** true when it existed. */
+  deleteMessage(mailboxId: string, messageId: string): Promise<Message | null>;
+  getRawSource(mailboxId: string, messageId: string): Promise<Buffer | null>;
+
+  /** marks every active mailbox whose expires_at <= now inactive and returns them. */
+  expireMailboxes(now: number, limit: number): Promise<Mailbox[]>;
+  purge(now: number, retentionMs: number, quarantineMs: number): Promise<PurgeResult>;
+}
