@@ -107,6 +107,8 @@ export interface Store {
   createMailbox(input: NewMailbox, rules: CreateMailboxRules): Promise<Mailbox>;
   getMailbox(address: string): Promise<Mailbox | null>;
   getMailboxById(id: string): Promise<Mailbox | null>;
+  /** the mailbox a session token belongs to (by the token's SHA-256), whatever its state. */
+  getMailboxByTokenHash(tokenHash: string): Promise<Mailbox | null>;
   /** the owner's live mailboxes (active and unexpired at `now`), newest first. */
   listMailboxes(owner: { ownerType: OwnerType[]; ownerId: string }, now: number, group?: string): Promise<Mailbox[]>;
   setMailboxExpiry(id: string, expiresAt: number): Promise<Mailbox>;

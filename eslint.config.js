@@ -1,0 +1,44 @@
+// Lint: typescript-eslint's recommended rules, plus the layer rules of STYLE.md enforced as
+// import restrictions per folder (imports point inward only).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'data/', 'web/dist/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: restrict([
+      { group: ['**/http/**', '**/smtp/**', '**/mcp/**', '**/cli/**', '**/sweeper/**', '**/bus/**', '**/store/sqlite/**', '**/store/postgres/**'], message: 'core/ talks only to the store and bus interfaces' },
+      { group: ['fastify', '@fastify/*', 'smtp-server', 'pg', 'better-sqlite3', 'ioredis', 'ws'], message: 'core/ imports no driver or framework' },
+    ]),
+  },
+  {
+    files: ['src/store/sqlite/**/*.ts'],
+    rules: restrict([{ group: ['**/store/postgres/**', '**/http/**', '**/smtp/**', '**/mcp/**'], message: 'a store implementation imports only core types and its driver' }]),
+  },
+  {
+    files: ['src/store/postgres/**/*.ts'],
+    rules: restrict([{ group: ['**/store/sqlite/**', '**/http/**', '**/smtp/**', '**/mcp/**'], message: 'a store implementation imports only core types and its driver' }]),
+  },
+  {
+    files: ['src/http/**/*.ts'],
+    rules: restrict([{ group: ['**/smtp/**', '**/mcp/**', '**/store/sqlite/**', '**/store/postgres/**', '**/bus/redis*', '**/bus/memory*'], message: 'an edge never calls another edge or a concrete store/bus' }]),
+  },
+  {
+    files: ['src/smtp/**/*.ts'],
+    rules: restrict([{ group: ['**/http/**', '**/mcp/**', '**/store/**', '**/bus/**'], message: 'an edge never calls another edge or a store/bus directly' }]),
+  },
+  {
+    files: ['src/mcp/**/*.ts'],
+    rules: restrict([{ group: ['**/http/**', '**/smtp/**', '**/store/sqlite/**', '**/store/postgres/**'], message: 'an edge never calls another edge' }]),
+  },
+);

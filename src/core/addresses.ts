@@ -1,0 +1,57 @@
+/**
+ * Recipient addresses: normalise, split the plus-tag, check the domain is ours. Pure.
+ * (Generation of new addresses lives in `names.ts`.)
+ */
+import { DomainError } from './errors.js';
+
+export interface ParsedAddress {
+  /** the mailbox address, lower-case, without the tag: `name@domain`. */
+  address: string;
+  localPart: string;
+  domain: string;
+  /** the `tag` of `name+tag@domain`, or null. */
+  tag: string | null;
+}
+
+// RFC 5321 §4.5.3.1: local part ≤ 64 octets, path ≤ 256. We accept the dot-atom subset that
+// generated and chosen addresses use; quoted local parts are refused rather than half-supported.
+const LOCAL = /^[a-z0-9!#$%&'*/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*/=?^_`{|}~-]+)*$/;
+const DOMAIN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
+
+/**
+ * normalises and checks an address (lower-case, trimmed, tag split off).
+ * @throws DomainError invalid_input when it is not an address we could hold.
+ */
+export function parseAddress(input: string): ParsedAddress {
+  const value = input.trim().toLowerCase().replace(/^<|>$/g, '');
+  const at = value.lastIndexOf('@');
+  if (at <= 0 || at === value.length - 1 || value.length > 254) {
+    throw new DomainError('invalid_input', `not an email address: ${JSON.stringify(input.slice(0, 100))}`);
+  }
+  const local = value.slice(0, at);
+  const domain = value.slice(at + 1);
+  if (local.length > 64 || !LOCAL.test(local) || !DOMAIN.test(domain)) {
+    throw new DomainError('invalid_input', `not an email address: ${JSON.stringify(input.slice(0, 100))}`);
+  }
+  const plus = local.indexOf('+');
+  const base = plus > 0 ? local.slice(0, plus) : local;
+  const tag = plus > 0 ? local.slice(plus + 1) || null : null;
+  return { address: `${base}@${domain}`, localPart: base, domain, tag };
+}
+
+/**
+ * checks a chosen local part for a new mailbox: no `+` (that is the tag separator), 1–64 chars.
+ * @throws DomainError invalid_input
+ */
+export function checkLocalPart(localPart: string): string {
+  const v = localPart.trim().toLowerCase();
+  if (v.length === 0 || v.length > 64 || v.includes('+') || !LOCAL.test(v)) {
+    throw new DomainError('invalid_input', 'local_part must be 1-64 characters of letters, digits and . _ - (no +)');
+  }
+  return v;
+}
+
+/** true when `domain` is one of ours. */
+export function isOurDomain(domain: string, domains: readonly string[]): boolean {
+  return domains.includes(domain.toLowerCase());
+}

@@ -1,0 +1,66 @@
+/**
+ * Reading and removing messages, behind the same access rules as mailboxes.
+ */
+import { openMailbox, type Principal } from './auth.js';
+import type { CoreDeps } from './context.js';
+import { DomainError } from './errors.js';
+import { publishQuietly } from './mailboxes.js';
+import type { Mailbox, Message, MessageSummary } from './types.js';
+
+export interface ListQuery {
+  afterSeq?: number | undefined;
+  limit?: number | undefined;
+  unread?: boolean | undefined;
+  order?: 'asc' | 'desc' | undefined;
+}
+
+export const MAX_LIST_LIMIT = 200;
+
+/** a mailbox's messages, newest first unless asked otherwise, without bodies. */
+export async function listMessages(
+  deps: CoreDeps,
+  principal: Principal,
+  address: string,
+  q: ListQuery,
+): Promise<{ mailbox: Mailbox; messages: MessageSummary[] }> {
+  const mailbox = await openMailbox(deps, principal, address);
+  const limit = q.limit ?? 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
+    throw new DomainError('invalid_input', `limit must be an integer from 1 to ${MAX_LIST_LIMIT}`);
+  }
+  const messages = await deps.store.listMessages(mailbox.id, {
+    afterSeq: q.afterSeq,
+    limit,
+    unread: q.unread,
+    order: q.order ?? 'desc',
+  });
+  return { mailbox, messages };
+}
+
+/**
+ * one whole message; marks it read.
+ * @throws DomainError message_not_found, and as openMailbox
+ */
+export async function readMessage(deps: CoreDeps, principal: Principal, address: string, messageId: string): Promise<Message> {
+  const mailbox = await openMailbox(deps, principal, address);
+  const message = await deps.store.getMessage(mailbox.id, messageId);
+  if (!message) throw new DomainError('message_not_found', 'message not found');
+  if (!message.isRead) await deps.store.markRead(mailbox.id, messageId);
+  return { ...message, isRead: true };
+}
+
+/** the verbatim bytes as received. */
+export async function readRawSource(deps: CoreDeps, principal: Principal, address: string, messageId: string): Promise<Buffer> {
+  const mailbox = await openMailbox(deps, principal, address);
+  const raw = await deps.store.getRawSource(mailbox.id, messageId);
+  if (!raw) throw new DomainError('message_not_found', 'message not found');
+  return raw;
+}
+
+/** deletes one message and tells the mailbox's listeners. */
+export async function deleteMessage(deps: CoreDeps, principal: Principal, address: string, messageId: string): Promise<void> {
+  const mailbox = await openMailbox(deps, principal, address);
+  const gone = await deps.store.deleteMessage(mailbox.id, messageId);
+  if (!gone) throw new DomainError('message_not_found', 'message not found');
+  await publishQuietly(deps, mailbox.address, { event: 'message_deleted', address: mailbox.address, message_id: gone.id, seq: gone.seq });
+}

@@ -1,0 +1,43 @@
+/**
+ * Secrets: session tokens and API keys are 32 random bytes, shown once, stored and looked up only
+ * as their SHA-256. API keys carry a visible prefix so a leaked one is recognisable in a scan and
+ * so the auth layer can tell a key from a session token without a second lookup.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+
+export const API_KEY_PREFIX = 'ibx_';
+
+/** SHA-256 hex of a secret. */
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+/** a new anonymous-mailbox session token (43 base64url chars). */
+export function newSessionToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** a new API key and the short prefix shown in listings. */
+export function newApiKey(): { key: string; prefix: string } {
+  const key = API_KEY_PREFIX + randomBytes(32).toString('base64url');
+  return { key, prefix: key.slice(0, API_KEY_PREFIX.length + 6) };
+}
+
+export function isApiKey(secret: string): boolean {
+  return secret.startsWith(API_KEY_PREFIX);
+}
+
+/** a time-sortable unique id: 48-bit millisecond time + 80 random bits, as 26 Crockford base32 chars (ULID layout). */
+export function newId(now: number = Date.now()): string {
+  const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+  let time = '';
+  let t = now;
+  for (let i = 0; i < 10; i++) {
+    time = alphabet[t % 32]! + time;
+    t = Math.floor(t / 32);
+  }
+  const bytes = randomBytes(16);
+  let rand = '';
+  for (let i = 0; i < 16; i++) rand += alphabet[bytes[i]! % 32];
+  return time + rand;
+}

@@ -1,0 +1,54 @@
+/**
+ * ErrorCode → HTTP status: the only HTTP mapping, installed once in buildApp. Known codes show
+ * their message; anything else is logged with the request id and answered as a generic 500.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { type ErrorCode, isDomainError } from '../core/errors.js';
+
+/** exhaustive: adding an ErrorCode without a status fails to compile. */
+export const HTTP_STATUS = {
+  invalid_input: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  mailbox_not_found: 404,
+  message_not_found: 404,
+  mailbox_expired: 410,
+  address_taken: 409,
+  address_unavailable: 503,
+  message_too_large: 413,
+  too_many_recipients: 400,
+  quota_exceeded: 429,
+  rate_limited: 429,
+  wait_timeout: 408,
+  invalid_signature: 403,
+  storage_unavailable: 503,
+} as const satisfies Record<ErrorCode, number>;
+
+export interface ErrorBody {
+  error: ErrorCode | 'internal_error';
+  message: string;
+  [detail: string]: unknown;
+}
+
+export function sendError(reply: FastifyReply, code: ErrorCode, message: string, details?: Record<string, unknown>): FastifyReply {
+  const status = HTTP_STATUS[code];
+  if (code === 'quota_exceeded' || code === 'rate_limited') {
+    reply.header('Retry-After', String(details?.retry_after ?? 60));
+  }
+  if (code === 'storage_unavailable' || code === 'address_unavailable') reply.header('Retry-After', '5');
+  const body: ErrorBody = { ...details, error: code, message };
+  return reply.code(status).type('application/json; charset=utf-8').send(body);
+}
+
+export function errorHandler(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (isDomainError(err)) return sendError(reply, err.code, err.message, err.details);
+  const fe = err as FastifyError;
+  if (fe.validation) return sendError(reply, 'invalid_input', fe.message);
+  if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, 'message_too_large', 'request body too large');
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return reply.code(fe.statusCode).send({ error: 'invalid_input', message: fe.message } satisfies ErrorBody);
+  }
+  request.log.error({ err }, 'unhandled error');
+  return reply.code(500).send({ error: 'internal_error', message: 'internal error; see the server log for the request id ' + request.id } satisfies ErrorBody);
+}

@@ -1,0 +1,65 @@
+/**
+ * The no-missed-events rule shared by WebSocket and SSE: subscribe first, then replay stored
+ * messages with seq > since, then stream live events, never sending a seq twice. Live events that
+ * arrive during the replay are held and filtered by the highest seq already sent.
+ */
+import type { CoreDeps } from '../../core/context.js';
+import type { MailboxEvent } from '../../core/events.js';
+import type { Mailbox } from '../../core/types.js';
+import { newMessageEvent } from '../../presenters/message.js';
+
+const PAGE = 200;
+
+export interface EventStream {
+  /** stops the subscription; safe to call twice. */
+  close(): void;
+}
+
+/**
+ * @param since replay stored messages with a greater seq; undefined = live events only.
+ * @param send called in order, once per event; must not throw.
+ */
+export async function openEventStream(
+  deps: CoreDeps,
+  mailbox: Mailbox,
+  since: number | undefined,
+  send: (event: MailboxEvent) => void,
+): Promise<EventStream> {
+  let replaying = since !== undefined;
+  let lastSeq = since ?? mailbox.lastSeq;
+  let closed = false;
+  const held: MailboxEvent[] = [];
+
+  const emit = (ev: MailboxEvent) => {
+    if (closed) return;
+    if (ev.event === 'new_message') {
+      if (ev.seq <= lastSeq) return;
+      lastSeq = ev.seq;
+    }
+    send(ev);
+  };
+  const unsubscribe = await deps.bus.subscribe(mailbox.address, (ev) => (replaying ? held.push(ev) : emit(ev)));
+  const stream = {
+    close() {
+      if (closed) return;
+      closed = true;
+      unsubscribe();
+    },
+  };
+  if (since === undefined) return stream;
+  try {
+    let after = since;
+    for (;;) {
+      const page = await deps.store.listMessages(mailbox.id, { afterSeq: after, order: 'asc', limit: PAGE });
+      for (const m of page) emit(newMessageEvent(m));
+      if (page.length < PAGE || closed) break;
+      after = page[page.length - 1]!.seq;
+    }
+  } catch (err) {
+    stream.close();
+    throw err;
+  }
+  replaying = false;
+  for (const ev of held.splice(0)) emit(ev);
+  return stream;
+}

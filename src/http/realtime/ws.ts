@@ -1,0 +1,88 @@
+/**
+ * WS /ws/inbox/{address}: the event stream over WebSocket. Auth by `token=` / `api_key=` query
+ * (the seed design's clients) or headers; a refused client is accepted and closed with 1008 so
+ * browsers see a reason. The Origin allow-list is checked before the upgrade.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
+import { authenticate, openMailbox } from '../../core/auth.js';
+import type { CoreDeps } from '../../core/context.js';
+import { isDomainError } from '../../core/errors.js';
+import type { MailboxEvent } from '../../core/events.js';
+import { credentialsFrom } from '../request.js';
+import { openEventStream } from './replay.js';
+
+export interface RealtimeSettings {
+  pingIntervalMs: number;
+  maxBufferedBytes: number;
+  /** true when the Origin header (if any) may open a socket. */
+  originAllowed(origin: string | undefined, host: string | undefined): boolean;
+}
+
+/** WebSocket close codes: 1008 policy violation (refused); 4000 + HTTP-ish reasons for app closes. */
+const CLOSE_REFUSED = 1008;
+const CLOSE_NORMAL = 1000;
+
+export function wsRoutes(app: FastifyInstance, deps: CoreDeps, settings: RealtimeSettings): void {
+  app.get<{ Params: { address: string }; Querystring: { since?: string; token?: string; api_key?: string } }>(
+    '/ws/inbox/:address',
+    {
+      websocket: true,
+      preValidation: async (request, reply) => {
+        if (!settings.originAllowed(request.headers.origin, request.headers.host)) {
+          return reply.code(403).send({ error: 'forbidden', message: 'origin not allowed' });
+        }
+      },
+    },
+    (socket: WebSocket, request) => {
+      let stream: { close(): void } | null = null;
+      let ping: NodeJS.Timeout | null = null;
+      const cleanup = () => {
+        stream?.close();
+        stream = null;
+        if (ping) clearInterval(ping);
+        ping = null;
+      };
+      socket.on('close', cleanup);
+      socket.on('error', cleanup);
+      // the client has nothing to say; anything it sends is ignored (maxPayload bounds it)
+      socket.on('message', () => undefined);
+
+      const send = (ev: MailboxEvent | { event: 'ping' }) => {
+        if (socket.readyState !== socket.OPEN) return;
+        // a reader that does not read must not make us buffer without bound
+        if (socket.bufferedAmount > settings.maxBufferedBytes) {
+          socket.terminate();
+          return;
+        }
+        socket.send(JSON.stringify(ev));
+        if (ev.event === 'mailbox_expired' || ev.event === 'mailbox_deleted') socket.close(CLOSE_NORMAL, ev.event);
+      };
+
+      void (async () => {
+        const sinceRaw = request.query.since;
+        const since = sinceRaw === undefined || sinceRaw === '' ? undefined : Number(sinceRaw);
+        if (since !== undefined && (!Number.isInteger(since) || since < 0)) {
+          socket.close(CLOSE_REFUSED, 'since must be a non-negative integer');
+          return;
+        }
+        try {
+          const principal = await authenticate(deps, credentialsFrom(request, true));
+          const mailbox = await openMailbox(deps, principal, request.params.address);
+          if (socket.readyState !== socket.OPEN) return;
+          stream = await openEventStream(deps, mailbox, since, send);
+          if (socket.readyState !== socket.OPEN) return cleanup();
+          ping = setInterval(() => send({ event: 'ping' }), settings.pingIntervalMs);
+          ping.unref();
+        } catch (err) {
+          cleanup();
+          if (isDomainError(err)) socket.close(CLOSE_REFUSED, err.code);
+          else {
+            request.log.error({ err }, 'websocket setup failed');
+            socket.close(1011, 'internal_error');
+          }
+        }
+      })();
+    },
+  );
+}

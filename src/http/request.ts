@@ -1,0 +1,41 @@
+/**
+ * Reading who is calling from an HTTP request: credentials from headers (and, for WebSocket
+ * compatibility with the seed design, from the query), and the client address key used by the
+ * anonymous cap (IPv6 reduced to its /64, since one host usually holds a whole /64).
+ */
+import { isIPv6 } from 'node:net';
+import type { FastifyRequest } from 'fastify';
+import type { Credentials } from '../core/auth.js';
+
+export function credentialsFrom(request: FastifyRequest, allowQuery = false): Credentials {
+  const auth = request.headers.authorization;
+  const bearer = auth && /^bearer\s+/i.test(auth) ? auth.replace(/^bearer\s+/i, '').trim() : undefined;
+  const sessionHeader = request.headers['x-session-token'];
+  const creds: Credentials = {
+    bearer: bearer || undefined,
+    sessionToken: typeof sessionHeader === 'string' && sessionHeader ? sessionHeader : undefined,
+  };
+  if (allowQuery && !creds.bearer && !creds.sessionToken) {
+    const q = request.query as Record<string, unknown>;
+    if (typeof q.api_key === 'string' && q.api_key) creds.bearer = q.api_key;
+    else if (typeof q.token === 'string' && q.token) creds.sessionToken = q.token;
+  }
+  return creds;
+}
+
+/** the client's address, IPv6 reduced to its /64 prefix. */
+export function clientKey(ip: string): string {
+  const v4mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (v4mapped) return v4mapped[1]!;
+  if (!isIPv6(ip)) return ip;
+  const [head, tail] = ip.split('::') as [string, string | undefined];
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
+  return groups.slice(0, 4).map((g) => (g || '0').toLowerCase().replace(/^0+(?=.)/, '')).join(':') + '::/64';
+}
+
+/** the URL with credentials in the query string replaced, for logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&](?:token|api_key|session_token)=)[^&#]*/gi, '$1[redacted]');
+}

@@ -1,0 +1,95 @@
+/**
+ * /api/v1/mailboxes: create, list mine, get, extend, delete. Handlers are one call into core.
+ */
+import type { FastifyInstance } from 'fastify';
+import { authenticate, openMailbox } from '../../core/auth.js';
+import type { CoreDeps } from '../../core/context.js';
+import { createMailbox, deleteMailbox, extendMailbox, listMailboxes } from '../../core/mailboxes.js';
+import type { RateLimiter } from '../../core/rate-limit.js';
+import { presentMailbox } from '../../presenters/mailbox.js';
+import { clientKey, credentialsFrom } from '../request.js';
+
+const addressParams = {
+  type: 'object',
+  required: ['address'],
+  properties: { address: { type: 'string', minLength: 3, maxLength: 254 } },
+} as const;
+
+const createFields = {
+  ttl_minutes: { type: 'integer', minimum: 1, description: 'minutes until the mailbox expires; clamped to the plan' },
+  address: { type: 'string', maxLength: 254, description: 'a whole address on one of our domains (API key only)' },
+  local_part: { type: 'string', maxLength: 64, description: 'the part before @ (API key only)' },
+  domain: { type: 'string', maxLength: 253, description: 'one of the receiving domains' },
+  group: { type: 'string', maxLength: 128, description: 'a label for a test run, to list or delete together' },
+} as const;
+
+interface CreateInput {
+  ttl_minutes?: number;
+  address?: string;
+  local_part?: string;
+  domain?: string;
+  group?: string;
+}
+
+export function mailboxRoutes(app: FastifyInstance, deps: CoreDeps, anonymousLimiter: RateLimiter): void {
+  app.post<{ Querystring: CreateInput; Body: CreateInput | null }>(
+    '/api/v1/mailboxes',
+    {
+      schema: {
+        querystring: { type: 'object', properties: createFields, additionalProperties: false },
+        body: { type: ['object', 'null'], properties: createFields, additionalProperties: false },
+      },
+    },
+    async (request, reply) => {
+      const principal = await authenticate(deps, credentialsFrom(request));
+      const input = { ...request.query, ...(request.body ?? {}) };
+      const key = clientKey(request.ip);
+      if (principal.kind !== 'user') anonymousLimiter.take(key);
+      const created = await createMailbox(deps, principal, {
+        ttlMinutes: input.ttl_minutes,
+        address: input.address,
+        localPart: input.local_part,
+        domain: input.domain,
+        group: input.group,
+      }, key);
+      return reply.code(201).send(presentMailbox(created.mailbox, deps.clock.now(), created.sessionToken));
+    },
+  );
+
+  app.get<{ Querystring: { group?: string } }>(
+    '/api/v1/mailboxes',
+    { schema: { querystring: { type: 'object', properties: { group: { type: 'string', maxLength: 128 } } } } },
+    async (request) => {
+      const principal = await authenticate(deps, credentialsFrom(request));
+      const now = deps.clock.now();
+      return (await listMailboxes(deps, principal, request.query.group)).map((m) => presentMailbox(m, now));
+    },
+  );
+
+  app.get<{ Params: { address: string } }>('/api/v1/mailboxes/:address', { schema: { params: addressParams } }, async (request) => {
+    const principal = await authenticate(deps, credentialsFrom(request));
+    return presentMailbox(await openMailbox(deps, principal, request.params.address), deps.clock.now());
+  });
+
+  app.patch<{ Params: { address: string }; Querystring: { ttl_minutes?: number }; Body: { ttl_minutes?: number } | null }>(
+    '/api/v1/mailboxes/:address',
+    {
+      schema: {
+        params: addressParams,
+        querystring: { type: 'object', properties: { ttl_minutes: createFields.ttl_minutes } },
+        body: { type: ['object', 'null'], properties: { ttl_minutes: createFields.ttl_minutes }, additionalProperties: false },
+      },
+    },
+    async (request) => {
+      const principal = await authenticate(deps, credentialsFrom(request));
+      const ttl = request.body?.ttl_minutes ?? request.query.ttl_minutes;
+      return presentMailbox(await extendMailbox(deps, principal, request.params.address, ttl), deps.clock.now());
+    },
+  );
+
+  app.delete<{ Params: { address: string } }>('/api/v1/mailboxes/:address', { schema: { params: addressParams } }, async (request, reply) => {
+    const principal = await authenticate(deps, credentialsFrom(request));
+    await deleteMailbox(deps, principal, request.params.address);
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,45 @@
+/**
+ * Reads one attachment's bytes back out of a stored raw message. Parsed content keeps only
+ * attachment metadata (bytes would double what is stored), so `GET …/attachments/{n}` re-parses
+ * the source on demand. It runs in-process: the message was already parsed once in the worker
+ * within the same caps, so this parse is known to finish.
+ */
+import PostalMime from 'postal-mime';
+import { checkMimeLimits, PARSER_OPTIONS } from './limits.js';
+
+/** one attachment's bytes and how to label them. */
+export interface AttachmentContent {
+  filename: string | null;
+  /** lower-case MIME type. */
+  contentType: string;
+  content: Uint8Array;
+}
+
+/**
+ * Returns attachment `index` (0-based, the same numbering as `MessageContent.attachments`) of
+ * the raw message, or null when there is no such attachment or the message cannot be parsed.
+ */
+export async function extractAttachment(raw: Uint8Array, index: number): Promise<AttachmentContent | null> {
+  if (!Number.isInteger(index) || index < 0) return null;
+  // the worker refused to parse such a message, so it listed no attachments to ask for
+  if (checkMimeLimits(raw)) return null;
+  let attachments;
+  try {
+    ({ attachments } = await PostalMime.parse(raw, PARSER_OPTIONS));
+  } catch {
+    return null;
+  }
+  const found = attachments[index];
+  if (!found) return null;
+  const content =
+    typeof found.content === 'string'
+      ? new TextEncoder().encode(found.content)
+      : found.content instanceof Uint8Array
+        ? found.content
+        : new Uint8Array(found.content);
+  return {
+    filename: found.filename,
+    contentType: (found.mimeType || 'application/octet-stream').toLowerCase(),
+    content,
+  };
+}

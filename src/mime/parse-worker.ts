@@ -1,0 +1,181 @@
+/**
+ * The piscina worker that turns raw message bytes into `MessageContent` (DESIGN "Delivery rules"
+ * 4 and 7). It runs in a worker thread with its own heap limit and a deadline enforced by the
+ * pool, so a hostile message can only take this thread down, never the event loop. It never
+ * throws for a bad message: anything it cannot read comes back as `parseError`, because the
+ * message is stored either way.
+ */
+import PostalMime, { type Address, type Email } from 'postal-mime';
+import { extractCodes, extractLinks, htmlToText } from '../core/extract.js';
+import type { AddressValue, AttachmentMeta, MessageContent } from '../core/types.js';
+import { checkMimeLimits, DEFAULT_MIME_LIMITS, PARSER_OPTIONS, topLevelHeaderBytes } from './limits.js';
+
+/** the task piscina hands to the worker. */
+export interface ParseTask {
+  raw: Uint8Array;
+}
+
+/** a content object with nothing parsed; the shape used for every failure. */
+function blank(parseError: string | null): MessageContent {
+  return {
+    from: null,
+    to: [],
+    cc: [],
+    subject: null,
+    messageIdHeader: null,
+    date: null,
+    bodyText: null,
+    bodyHtml: null,
+    headers: [],
+    attachments: [],
+    codes: [],
+    links: [],
+    parseError,
+  };
+}
+
+function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name;
+  return String(err);
+}
+
+/** flattens groups (RFC 5322 §3.4 `name: a, b;`) into their members, trimmed. */
+function flattenAddresses(list: Address[] | undefined): AddressValue[] {
+  const out: AddressValue[] = [];
+  for (const item of list ?? []) {
+    if (item.group) {
+      for (const member of item.group) out.push({ address: member.address.trim(), name: member.name.trim() });
+    } else {
+      out.push({ address: item.address.trim(), name: item.name.trim() });
+    }
+  }
+  return out;
+}
+
+function stripAngles(id: string | undefined): string | null {
+  if (!id) return null;
+  const trimmed = id.trim().replace(/^<(.*)>$/s, '$1').trim();
+  return trimmed || null;
+}
+
+/** maps postal-mime's result (envelope fields only, no bodies) onto our content shape. */
+function headerFields(email: Email): Omit<MessageContent, 'bodyText' | 'bodyHtml' | 'attachments' | 'codes' | 'links' | 'parseError'> {
+  return {
+    from: flattenAddresses(email.from ? [email.from] : undefined)[0] ?? null,
+    to: flattenAddresses(email.to),
+    cc: flattenAddresses(email.cc),
+    subject: email.subject ?? null,
+    messageIdHeader: email.messageId?.trim() || null,
+    date: email.date ?? null,
+    // raw values (unfolded, encoded-words left as sent): this is the "show headers" view
+    headers: email.headers.map((h) => ({ name: h.originalKey || h.key, value: h.value })),
+  };
+}
+
+function attachmentMeta(email: Email): AttachmentMeta[] {
+  return email.attachments.map((a, index) => ({
+    index,
+    filename: a.filename,
+    contentType: (a.mimeType || 'application/octet-stream').toLowerCase(),
+    size: typeof a.content === 'string' ? Buffer.byteLength(a.content) : a.content.byteLength,
+    contentId: stripAngles(a.contentId),
+    inline: a.disposition === 'inline' || a.related === true,
+  }));
+}
+
+function asParserInput(raw: Uint8Array): ArrayBuffer | Uint8Array {
+  // a view over a whole ArrayBuffer (what the pool transfers) can be handed over without the
+  // copy postal-mime otherwise makes
+  if (raw.buffer instanceof ArrayBuffer && raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength) {
+    return raw.buffer;
+  }
+  return raw;
+}
+
+// RFC 5322 §2.2: a field name is printable ASCII other than ':' and space, then ':'. Obsolete
+// syntax (§4.5) allows whitespace before the colon.
+const HEADER_LINE = /^[\x21-\x39\x3b-\x7e]{1,998}[ \t]*:/;
+
+/**
+ * True when the message opens with a header field (or an empty line, i.e. no headers). When it
+ * opens with anything else — someone piped a bare body into SMTP — the parser would read the
+ * first paragraph as malformed header names; the caller then parses it as all body instead.
+ */
+function startsWithHeader(raw: Uint8Array): boolean {
+  if (raw.length === 0 || raw[0] === 0x0a || raw[0] === 0x0d) return true;
+  let end = raw.indexOf(0x0a);
+  if (end < 0 || end > 1000) end = Math.min(raw.length, 1000);
+  const first = Buffer.from(raw.buffer, raw.byteOffset, end).toString('latin1');
+  return HEADER_LINE.test(first);
+}
+
+/**
+ * Best effort for a message refused by the pre-parse caps: parse just its top-level header block
+ * (at most 256 KB, so cheap) to keep sender, recipients and subject visible.
+ */
+async function headersOnly(raw: Uint8Array, parseError: string): Promise<MessageContent> {
+  const headerBytes = topLevelHeaderBytes(raw, DEFAULT_MIME_LIMITS.maxHeaderBytes);
+  if (headerBytes === 0 || headerBytes > DEFAULT_MIME_LIMITS.maxHeaderBytes) return blank(parseError);
+  try {
+    const email = await PostalMime.parse(raw.slice(0, headerBytes), PARSER_OPTIONS);
+    const fields = headerFields(email);
+    return {
+      ...blank(parseError),
+      ...fields,
+      codes: extractCodes({ subject: fields.subject, text: null, html: null }),
+    };
+  } catch {
+    return blank(parseError);
+  }
+}
+
+/**
+ * Parses one raw message. The default export is what piscina runs; it is also safe to call
+ * in-process (tests do). Never rejects for a bad message: failures come back as `parseError`.
+ */
+export default async function parse(input: ParseTask): Promise<MessageContent> {
+  const raw = input.raw;
+  const refused = checkMimeLimits(raw);
+  if (refused) return headersOnly(raw, refused);
+
+  let email: Email;
+  let parser: PostalMime;
+  try {
+    parser = new PostalMime(PARSER_OPTIONS);
+    // a message with no header block at all gets an empty one, so its text is read as the body
+    const source = startsWithHeader(raw) ? asParserInput(raw) : Buffer.concat([Buffer.from('\r\n'), raw]);
+    email = await parser.parse(source);
+  } catch (err) {
+    return blank(errorMessage(err));
+  }
+
+  try {
+    // postal-mime fills in whichever body is missing by converting the other one (an HTML body
+    // made from text, a text body made from HTML). We want bodyHtml only when the sender wrote
+    // HTML, and a text rendering of our own (which drops hidden preheaders), so ask which kinds
+    // of text part it actually saw. `textTypes` is internal; if it ever disappears, fall back to
+    // trusting both fields.
+    const seen = (parser as unknown as { textTypes?: unknown }).textTypes;
+    const kinds = seen instanceof Set ? (seen as Set<string>) : null;
+    const hasPlain = kinds ? kinds.has('plain') : Boolean(email.text);
+    const hasHtml = kinds ? kinds.has('html') : Boolean(email.html);
+
+    const bodyHtml = hasHtml && email.html ? email.html : null;
+    const sentText = hasPlain && email.text ? email.text : null;
+    const bodyText = sentText ?? (bodyHtml ? htmlToText(bodyHtml) : null);
+    const fields = headerFields(email);
+
+    return {
+      ...fields,
+      bodyText,
+      bodyHtml,
+      attachments: attachmentMeta(email),
+      // the text rendering of HTML is read as 'html'; only a text part the sender wrote is 'text'
+      codes: extractCodes({ subject: fields.subject, text: sentText, html: bodyHtml }),
+      links: extractLinks({ text: sentText, html: bodyHtml }),
+      parseError: null,
+    };
+  } catch (err) {
+    return blank(errorMessage(err));
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Puts the parts together and starts the roles the config asks for (api, smtp, sweeper), in one
+ * process. `inboxd serve`, the tests and the benchmarks all start Inboxd through here. Shutdown
+ * runs in a fixed order: stop accepting, let deliveries in flight finish, close the bus, close
+ * the store.
+ */
+import type { FastifyInstance } from 'fastify';
+import { createBus } from './bus/create-bus.js';
+import type { Config } from './config/schema.js';
+import { type Clock, systemClock } from './core/clock.js';
+import type { CoreDeps, CoreSettings } from './core/context.js';
+import { createDelivery, type Delivery } from './core/delivery.js';
+import type { Bus } from './core/events.js';
+import type { Logger } from './core/log.js';
+import { createLogger } from './log.js';
+import { createParserPool } from './mime/pool.js';
+import { createStore } from './store/create-store.js';
+import type { Store } from './store/store.js';
+import type { SmtpHandle } from './smtp/server.js';
+import type { Sweeper } from './sweeper/sweeper.js';
+
+export interface StartOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** give your own store/bus (tests of the scale pair); otherwise chosen from config. */
+  store?: Store;
+  bus?: Bus;
+}
+
+export interface Inboxd {
+  config: Config;
+  core: CoreDeps;
+  delivery: Delivery;
+  /** set when the api role runs. */
+  http: { app: FastifyInstance; port: number; url: string } | null;
+  /** set when the smtp role runs. */
+  smtp: { server: SmtpHandle; port: number } | null;
+  sweeper: Sweeper | null;
+  close(): Promise<void>;
+}
+
+export function coreSettings(config: Config): CoreSettings {
+  return {
+    domains: config.domains,
+    anonymousPlan: config.anonymous_plan,
+    defaultTtlMinutes: config.default_ttl_minutes,
+    maxTtlMinutes: config.max_ttl_minutes,
+    quarantineMs: config.quarantine_days * 86_400_000,
+    maxMessageBytes: config.smtp_max_message_bytes,
+  };
+}
+
+export async function startInboxd(config: Config, options: StartOptions = {}): Promise<Inboxd> {
+  const log = (options.logger ?? (createLogger(config.log_level) as unknown as Logger));
+  const clock = options.clock ?? systemClock;
+  const store = options.store ?? (await createStore(config));
+  if (config.migrate) await store.migrate();
+  const bus = options.bus ?? (await createBus(config));
+  const core: CoreDeps = { store, bus, clock, log, settings: coreSettings(config) };
+  const parser = createParserPool({ workers: config.parse_workers, timeoutMs: config.parse_timeout, memoryMb: config.parse_memory_mb });
+  const delivery = createDelivery(core, (raw) => parser.parse(raw));
+  const roles = new Set(config.roles);
+
+  let http: Inboxd['http'] = null;
+  let smtp: Inboxd['smtp'] = null;
+  let sweeper: Sweeper | null = null;
+  try {
+    if (roles.has('api')) {
+      const { buildApp } = await import('./http/app.js');
+      const app = await buildApp({
+        core,
+        logger: log,
+        settings: {
+          bodyLimit: config.http_body_limit,
+          trustedProxies: config.trusted_proxies,
+          allowedOrigins: config.allowed_origins,
+          anonymousRatePerMinute: config.anonymous_rate,
+          pingIntervalMs: config.ws_ping_interval * 1000,
+          maxBufferedBytes: config.ws_max_buffered_bytes,
+        },
+      });
+      await app.listen({ port: config.http_port, host: config.http_host });
+      const addr = app.server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : config.http_port;
+      const host = config.http_host.includes(':') ? `[${config.http_host}]` : config.http_host;
+      http = { app, port, url: `http://${host}:${port}` };
+    }
+    if (roles.has('smtp')) {
+      const { createSmtpServer } = await import('./smtp/server.js');
+      const server = createSmtpServer({
+        delivery,
+        log,
+        settings: {
+          hostname: config.smtp_hostname,
+          maxMessageBytes: config.smtp_max_message_bytes,
+          maxRecipients: config.smtp_max_recipients,
+          maxClients: config.smtp_max_clients,
+          maxClientsPerIp: config.smtp_max_clients_per_ip,
+          idleTimeoutMs: config.smtp_idle_timeout * 1000,
+          sessionTimeoutMs: config.smtp_session_timeout * 1000,
+          greetingDelayMs: config.smtp_greeting_delay,
+        },
+      });
+      const { port } = await server.listen(config.smtp_port, config.smtp_host);
+      smtp = { server, port };
+    }
+    if (roles.has('sweeper')) {
+      const { startSweeper } = await import('./sweeper/sweeper.js');
+      sweeper = startSweeper(core, {
+        intervalMs: config.sweep_interval * 1000,
+        retentionMs: config.retention * 1000,
+        quarantineMs: config.quarantine_days * 86_400_000,
+      });
+    }
+  } catch (err) {
+    await http?.app.close().catch(() => undefined);
+    await smtp?.server.close().catch(() => undefined);
+    await sweeper?.stop().catch(() => undefined);
+    await parser.close().catch(() => undefined);
+    await bus.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+
+  let closing: Promise<void> | null = null;
+  return {
+    config,
+    core,
+    delivery,
+    http,
+    smtp,
+    sweeper,
+    close() {
+      closing ??= (async () => {
+        // 1. stop accepting (SMTP finishes sessions in flight, so their deliveries complete)
+        await Promise.all([smtp?.server.close(), http?.app.close(), sweeper?.stop()]);
+        await parser.close();
+        // 2. then the bus, 3. then the store
+        await bus.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

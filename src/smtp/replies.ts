@@ -1,0 +1,38 @@
+/**
+ * ErrorCode → SMTP reply: the only place SMTP answers are decided. smtp-server is run with
+ * enhanced status codes hidden (its default) and we write the enhanced code into the text
+ * ourselves, because its own derivation maps 552 to 5.2.2 where DESIGN wants 5.3.4.
+ */
+import type { ErrorCode } from '../core/errors.js';
+
+export interface SmtpReply {
+  code: number;
+  enhanced: string;
+  text: string;
+}
+
+/** exhaustive: adding an ErrorCode without an SMTP answer fails to compile. */
+export const SMTP_REPLIES = {
+  invalid_input: { code: 501, enhanced: '5.5.4', text: 'Invalid input' },
+  unauthorized: { code: 530, enhanced: '5.7.0', text: 'Not authorised' },
+  forbidden: { code: 550, enhanced: '5.7.1', text: 'Not allowed' },
+  not_found: { code: 550, enhanced: '5.1.1', text: 'Not found' },
+  mailbox_not_found: { code: 550, enhanced: '5.1.1', text: 'Mailbox unavailable' },
+  message_not_found: { code: 550, enhanced: '5.1.1', text: 'Not found' },
+  mailbox_expired: { code: 550, enhanced: '5.1.1', text: 'Mailbox unavailable (expired)' },
+  address_taken: { code: 550, enhanced: '5.1.1', text: 'Mailbox unavailable' },
+  address_unavailable: { code: 451, enhanced: '4.3.0', text: 'Try again later' },
+  message_too_large: { code: 552, enhanced: '5.3.4', text: 'Message too large' },
+  too_many_recipients: { code: 452, enhanced: '4.5.3', text: 'Too many recipients' },
+  quota_exceeded: { code: 452, enhanced: '4.2.2', text: 'Mailbox full' },
+  rate_limited: { code: 421, enhanced: '4.7.0', text: 'Too many connections, try again later' },
+  wait_timeout: { code: 451, enhanced: '4.4.2', text: 'Timed out' },
+  invalid_signature: { code: 550, enhanced: '5.7.1', text: 'Not allowed' },
+  storage_unavailable: { code: 451, enhanced: '4.3.0', text: 'Temporary storage failure, try again later' },
+} as const satisfies Record<ErrorCode, SmtpReply>;
+
+/** the Error smtp-server turns into a reply line: `<code> <enhanced> <text>`. */
+export function smtpError(code: ErrorCode): Error & { responseCode: number } {
+  const r = SMTP_REPLIES[code];
+  return Object.assign(new Error(`${r.enhanced} ${r.text}`), { responseCode: r.code });
+}

@@ -1,0 +1,194 @@
+/**
+ * The SMTP edge: smtp-server hooks → core/delivery. It judges recipients at RCPT, collects DATA
+ * within the size limit and answers 250 only after delivery() has committed. Every limit of
+ * DESIGN "Limits and hardening" is set here, never left at the library's default.
+ * Not here: MIME, storage, events (core/delivery) or the error table (replies.ts).
+ */
+import type { Socket } from 'node:net';
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { Delivery, Recipient } from '../core/delivery.js';
+import { isDomainError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import { smtpError } from './replies.js';
+
+export interface SmtpSettings {
+  hostname: string;
+  maxMessageBytes: number;
+  maxRecipients: number;
+  maxClients: number;
+  maxClientsPerIp: number;
+  idleTimeoutMs: number;
+  sessionTimeoutMs: number;
+  greetingDelayMs: number;
+}
+
+export interface SmtpDeps {
+  delivery: Delivery;
+  log: Logger;
+  settings: SmtpSettings;
+}
+
+export interface SmtpHandle {
+  listen(port: number, host: string): Promise<{ port: number }>;
+  /** stops accepting, lets sessions in flight finish (up to the close timeout) and resolves. */
+  close(): Promise<void>;
+  /** connections open right now. */
+  connections(): number;
+}
+
+type Connection = { connectionReady(next?: () => void): void; _closing?: boolean; _closed?: boolean };
+
+/**
+ * smtp-server holds every greeting for a hard-coded 100 ms to catch early talkers, which caps a
+ * connection-per-message client at ~10 msg/s. We take that decision back: the library's own
+ * timer is ignored and our timer, `greetingDelayMs` long, greets. If a future version drops
+ * `connectionReady`, the library's delay stays and test/smtp/greeting.test.ts fails to say so.
+ */
+class InboxdSmtpServer extends SMTPServer {
+  greetingDelayMs = 0;
+
+  override connect(socket: Socket, socketOptions?: Parameters<SMTPServer['connect']>[1]): void {
+    super.connect(socket, socketOptions);
+    const conn = [...this.connections].at(-1) as unknown as Connection | undefined;
+    if (!conn || typeof conn.connectionReady !== 'function') return;
+    const ready = conn.connectionReady.bind(conn);
+    let greeted = false;
+    conn.connectionReady = () => undefined;
+    const timer = setTimeout(() => {
+      if (greeted || conn._closing || conn._closed) return;
+      greeted = true;
+      ready();
+    }, this.greetingDelayMs);
+    timer.unref();
+  }
+}
+
+export function createSmtpServer(deps: SmtpDeps): SmtpHandle {
+  const { delivery, settings } = deps;
+  const log = deps.log.child({ component: 'smtp' });
+  // recipients judged at RCPT, keyed by the transaction's envelope object: smtp-server makes a new
+  // envelope on RSET and on every new transaction, so an abandoned one is simply garbage-collected
+  const accepted = new WeakMap<object, Recipient[]>();
+  const perIp = new Map<string, number>();
+  const counted = new WeakSet<SMTPServerSession>();
+
+  const server = new InboxdSmtpServer({
+    name: settings.hostname,
+    banner: 'Inboxd ESMTP',
+    size: settings.maxMessageBytes,
+    maxClients: settings.maxClients,
+    socketTimeout: settings.idleTimeoutMs,
+    closeTimeout: 5_000,
+    disableReverseLookup: true,
+    authOptional: true,
+    // AUTH makes no sense on a receiving port; STARTTLS only with a configured certificate
+    // (none is configurable yet, so it stays off rather than using the library's public test key)
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    hideSTARTTLS: true,
+    useProxy: false,
+    useXClient: false,
+    useXForward: false,
+    logger: false,
+    onConnect(session, callback) {
+      const ip = session.remoteAddress;
+      const n = perIp.get(ip) ?? 0;
+      if (n >= settings.maxClientsPerIp) {
+        const err = smtpError('rate_limited');
+        return callback(err);
+      }
+      perIp.set(ip, n + 1);
+      counted.add(session);
+      callback();
+    },
+    onClose(session) {
+      if (!counted.has(session)) return;
+      counted.delete(session);
+      const n = (perIp.get(session.remoteAddress) ?? 1) - 1;
+      if (n <= 0) perIp.delete(session.remoteAddress);
+      else perIp.set(session.remoteAddress, n);
+    },
+    onMailFrom(_address, _session, callback) {
+      callback();
+    },
+    onRcptTo(address, session, callback) {
+      const envelope = session.envelope;
+      const list = accepted.get(envelope) ?? [];
+      if (list.length >= settings.maxRecipients) return callback(smtpError('too_many_recipients'));
+      const declared = Number((session.envelope.mailFrom && session.envelope.mailFrom.args && (session.envelope.mailFrom.args as Record<string, string>).SIZE) || 0);
+      delivery.resolveRecipient(address.address, declared || undefined).then(
+        (recipient) => {
+          // one copy per mailbox: name+a@ and name+b@ in one message reach one mailbox once
+          if (!list.some((r) => r.mailbox.id === recipient.mailbox.id)) list.push(recipient);
+          accepted.set(envelope, list);
+          callback();
+        },
+        (err: unknown) => callback(replyFor(err, 'rcpt')),
+      );
+    },
+    onData(stream: SMTPServerDataStream, session, callback) {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      stream.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        // past the limit we keep reading (draining) so the client gets its 552, but keep nothing
+        if (size <= settings.maxMessageBytes) chunks.push(chunk);
+      });
+      stream.on('end', () => {
+        if (stream.sizeExceeded || size > settings.maxMessageBytes) return callback(smtpError('message_too_large'));
+        const recipients = accepted.get(session.envelope) ?? [];
+        accepted.delete(session.envelope);
+        const raw = Buffer.concat(chunks, size);
+        const mailFrom = session.envelope.mailFrom;
+        delivery
+          .deliver(raw, recipients, {
+            source: 'smtp',
+            envelopeFrom: mailFrom ? mailFrom.address || null : null,
+            remoteAddress: session.remoteAddress,
+          })
+          .then(
+            (stored) => callback(null, `2.0.0 Ok: stored ${stored.length} cop${stored.length === 1 ? 'y' : 'ies'}`),
+            (err: unknown) => callback(replyFor(err, 'data')),
+          );
+      });
+    },
+  });
+  server.greetingDelayMs = settings.greetingDelayMs;
+
+  function replyFor(err: unknown, stage: string): Error {
+    if (isDomainError(err)) return smtpError(err.code);
+    log.error({ err, stage }, 'unexpected error; answering 451 so the sender retries');
+    return smtpError('storage_unavailable');
+  }
+
+  server.on('error', (err) => log.warn({ err }, 'smtp connection error'));
+
+  // an absolute deadline per session: the idle timeout alone lets a client that drips one byte
+  // at a time hold a connection forever
+  server.server.on('connection', (socket: Socket) => {
+    const deadline = setTimeout(() => {
+      if (!socket.destroyed) socket.end('421 4.4.2 Session time limit exceeded\r\n', () => socket.destroy());
+      setTimeout(() => socket.destroy(), 1_000).unref();
+    }, settings.sessionTimeoutMs);
+    deadline.unref();
+    socket.once('close', () => clearTimeout(deadline));
+  });
+
+  return {
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        server.server.once('error', reject);
+        server.listen(port, host, () => {
+          server.server.off('error', reject);
+          const addr = server.server.address();
+          resolve({ port: typeof addr === 'object' && addr ? addr.port : port });
+        });
+      });
+    },
+    close() {
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+    connections() {
+      return server.connections.size;
+    },
+  };
+}

@@ -1,0 +1,16 @@
+/**
+ * Picks the store implementation from config: PostgreSQL when a database URL is set, else the
+ * SQLite file in the data directory. Implementations are imported lazily so the embedded default
+ * never loads a PostgreSQL driver.
+ */
+import { join } from 'node:path';
+import type { Config } from '../config/schema.js';
+import type { Store } from './store.js';
+
+export async function createStore(config: Config): Promise<Store> {
+  if (config.database_url) {
+    throw new Error('INBOXD_DATABASE_URL (--database-url): the PostgreSQL store is not built yet');
+  }
+  const { SqliteStore } = await import('./sqlite/store.js');
+  return new SqliteStore({ file: join(config.data_dir, 'inboxd.db'), synchronous: config.sqlite_synchronous });
+}

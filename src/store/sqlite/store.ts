@@ -1,0 +1,440 @@
+/**
+ * The embedded store: one SQLite file through better-sqlite3, WAL, synchronous=FULL by default
+ * (DESIGN rule 6: "250" means on disk). Concurrent deliveries that arrive in the same event-loop
+ * turn share one transaction (group commit), so N messages pay one fsync, while each recipient's
+ * rules are still checked on its own inside that transaction.
+ *
+ * better-sqlite3 is synchronous; every method is async only to honour the Store port.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { DomainError, isDomainError } from '../../core/errors.js';
+import { newId } from '../../core/tokens.js';
+import type { ApiKey, Mailbox, Message, MessageSummary, OwnerType, Plan, User } from '../../core/types.js';
+import { readMigrations } from '../migrations.js';
+import type {
+  CreateMailboxRules,
+  InsertedMessage,
+  ListMessagesQuery,
+  NewMailbox,
+  NewMessage,
+  PurgeResult,
+  Store,
+} from '../store.js';
+import { type Row, SUMMARY_COLUMNS, toApiKey, toMailbox, toMessage, toPlan, toSummary, toUser } from './rows.js';
+
+export interface SqliteStoreOptions {
+  /** file path, or ':memory:' */
+  file: string;
+  synchronous: 'full' | 'normal';
+  /** how long a writer waits for a lock before the store answers storage_unavailable. */
+  busyTimeoutMs?: number;
+}
+
+interface PendingInsert {
+  messages: NewMessage[];
+  resolve: (v: InsertedMessage[]) => void;
+  reject: (e: unknown) => void;
+}
+
+/** wraps driver failures as storage_unavailable; domain errors pass through. */
+function storageError(err: unknown): unknown {
+  if (isDomainError(err)) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new DomainError('storage_unavailable', `storage unavailable: ${message}`);
+}
+
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private pending: PendingInsert[] = [];
+  private flushScheduled = false;
+
+  constructor(private readonly options: SqliteStoreOptions) {
+    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+    this.db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 5000 });
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+    this.db.pragma('foreign_keys = ON');
+  }
+
+  private run<T>(fn: () => T): Promise<T> {
+    try {
+      return Promise.resolve(fn());
+    } catch (err) {
+      return Promise.reject(storageError(err));
+    }
+  }
+
+  async migrate(): Promise<void> {
+    return this.run(() => {
+      this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+      const done = new Set(this.db.prepare('SELECT version FROM schema_migrations').all().map((r) => Number((r as Row).version)));
+      for (const m of readMigrations('sqlite')) {
+        if (done.has(m.version)) continue;
+        this.db.transaction(() => {
+          this.db.exec(m.sql);
+          this.db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+        }).immediate();
+      }
+    });
+  }
+
+  async ping(): Promise<void> {
+    return this.run(() => void this.db.prepare('SELECT 1').get());
+  }
+
+  async close(): Promise<void> {
+    if (this.pending.length > 0) this.flush();
+    if (this.db.open) this.db.close();
+  }
+
+  // ── plans, users, keys ───────────────────────────────────────────────────────────────────────
+
+  async getPlan(name: string): Promise<Plan | null> {
+    return this.run(() => {
+      const r = this.db.prepare('SELECT * FROM plans WHERE name = ?').get(name) as Row | undefined;
+      return r ? toPlan(r) : null;
+    });
+  }
+
+  async listPlans(): Promise<Plan[]> {
+    return this.run(() => (this.db.prepare('SELECT * FROM plans ORDER BY name').all() as Row[]).map(toPlan));
+  }
+
+  async createPlan(plan: Plan): Promise<Plan> {
+    return this.run(() => {
+      const exists = this.db.prepare('SELECT 1 FROM plans WHERE name = ?').get(plan.name);
+      if (exists) throw new DomainError('address_taken', `plan ${plan.name} already exists`);
+      this.db
+        .prepare('INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?)')
+        .run(plan.name, plan.maxMailboxes, plan.maxMessagesPerMailbox, plan.defaultTtlMinutes, plan.maxTtlMinutes, plan.maxMessageBytes);
+      return plan;
+    });
+  }
+
+  async updatePlan(name: string, changes: Partial<Omit<Plan, 'name'>>): Promise<Plan> {
+    return this.run(() => {
+      const r = this.db.prepare('SELECT * FROM plans WHERE name = ?').get(name) as Row | undefined;
+      if (!r) throw new DomainError('not_found', `no plan named ${name}`);
+      const p = { ...toPlan(r), ...changes };
+      this.db
+        .prepare(
+          'UPDATE plans SET max_mailboxes = ?, max_messages_per_mailbox = ?, default_ttl_minutes = ?, max_ttl_minutes = ?, max_message_bytes = ? WHERE name = ?',
+        )
+        .run(p.maxMailboxes, p.maxMessagesPerMailbox, p.defaultTtlMinutes, p.maxTtlMinutes, p.maxMessageBytes, name);
+      return p;
+    });
+  }
+
+  async createUser(input: { email: string; plan: string }): Promise<User> {
+    return this.run(() => {
+      if (!this.db.prepare('SELECT 1 FROM plans WHERE name = ?').get(input.plan)) {
+        throw new DomainError('invalid_input', `no plan named ${input.plan}`);
+      }
+      if (this.db.prepare('SELECT 1 FROM users WHERE email = ?').get(input.email)) {
+        throw new DomainError('address_taken', `a user with email ${input.email} exists`);
+      }
+      const user: User = { id: newId(), email: input.email, plan: input.plan, active: true, createdAt: Date.now() };
+      this.db.prepare('INSERT INTO users (id, email, plan, active, created_at) VALUES (?, ?, ?, 1, ?)').run(user.id, user.email, user.plan, user.createdAt);
+      return user;
+    });
+  }
+
+  async getUserByEmail(email: string): Promise<User | null> {
+    return this.run(() => {
+      const r = this.db.prepare('SELECT * FROM users WHERE email = ?').get(email) as Row | undefined;
+      return r ? toUser(r) : null;
+    });
+  }
+
+  async getUser(id: string): Promise<User | null> {
+    return this.run(() => {
+      const r = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
+      return r ? toUser(r) : null;
+    });
+  }
+
+  async listUsers(): Promise<User[]> {
+    return this.run(() => (this.db.prepare('SELECT * FROM users ORDER BY created_at').all() as Row[]).map(toUser));
+  }
+
+  async createApiKey(input: { userId: string; name: string; keyHash: string; prefix: string }): Promise<ApiKey> {
+    return this.run(() => {
+      const key: ApiKey = { id: newId(), userId: input.userId, prefix: input.prefix, name: input.name, createdAt: Date.now(), lastUsedAt: null, active: true };
+      this.db
+        .prepare('INSERT INTO api_keys (id, user_id, key_hash, prefix, name, created_at, active) VALUES (?, ?, ?, ?, ?, ?, 1)')
+        .run(key.id, key.userId, input.keyHash, key.prefix, key.name, key.createdAt);
+      return key;
+    });
+  }
+
+  async findApiKey(keyHash: string, now: number): Promise<{ key: ApiKey; user: User } | null> {
+    return this.run(() => {
+      const r = this.db
+        .prepare(
+          `SELECT k.*, u.email AS u_email, u.plan AS u_plan, u.active AS u_active, u.created_at AS u_created_at
+           FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = ? AND k.active = 1 AND u.active = 1`,
+        )
+        .get(keyHash) as Row | undefined;
+      if (!r) return null;
+      // last use is advisory: a lost update under concurrency is harmless
+      this.db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?').run(now, r.id);
+      return {
+        key: toApiKey(r),
+        user: toUser({ id: r.user_id, email: r.u_email, plan: r.u_plan, active: r.u_active, created_at: r.u_created_at }),
+      };
+    });
+  }
+
+  async listApiKeys(userId: string): Promise<ApiKey[]> {
+    return this.run(() => (this.db.prepare('SELECT * FROM api_keys WHERE user_id = ? ORDER BY created_at').all(userId) as Row[]).map(toApiKey));
+  }
+
+  // ── mailboxes ────────────────────────────────────────────────────────────────────────────────
+
+  async createMailbox(input: NewMailbox, rules: CreateMailboxRules): Promise<Mailbox> {
+    return this.run(() =>
+      this.db
+        .transaction((): Mailbox => {
+          const old = this.db.prepare('SELECT * FROM mailboxes WHERE address = ?').get(input.address) as Row | undefined;
+          if (old) {
+            const o = toMailbox(old);
+            const live = o.active && o.expiresAt > rules.now;
+            const endedAt = Number(old.ended_at ?? o.expiresAt);
+            const sameOwner = o.ownerId === input.ownerId;
+            if (live || (!sameOwner && rules.now < endedAt + rules.quarantineMs)) {
+              throw new DomainError('address_taken', `${input.address} is not available`);
+            }
+            this.db.prepare('DELETE FROM mailboxes WHERE id = ?').run(o.id);
+          }
+          if (rules.maxMailboxes >= 0) {
+            const { n } = this.db
+              .prepare('SELECT count(*) AS n FROM mailboxes WHERE owner_id = ? AND active = 1 AND expires_at > ?')
+              .get(input.ownerId, rules.now) as { n: number };
+            if (n >= rules.maxMailboxes) {
+              throw new DomainError('quota_exceeded', `limit of ${rules.maxMailboxes} active mailboxes reached`, { limit: rules.maxMailboxes });
+            }
+          }
+          const id = newId(rules.now);
+          this.db
+            .prepare(
+              `INSERT INTO mailboxes (id, address, domain, owner_type, owner_id, token_hash, plan, group_label, created_at, expires_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            )
+            .run(id, input.address, input.domain, input.ownerType, input.ownerId, input.tokenHash, input.plan, input.group, rules.now, input.expiresAt);
+          return toMailbox(this.db.prepare('SELECT * FROM mailboxes WHERE id = ?').get(id) as Row);
+        })
+        .immediate(),
+    );
+  }
+
+  async getMailbox(address: string): Promise<Mailbox | null> {
+    return this.run(() => {
+      const r = this.db.prepare('SELECT * FROM mailboxes WHERE address = ?').get(address) as Row | undefined;
+      return r ? toMailbox(r) : null;
+    });
+  }
+
+  async getMailboxById(id: string): Promise<Mailbox | null> {
+    return this.run(() => {
+      const r = this.db.prepare('SELECT * FROM mailboxes WHERE id = ?').get(id) as Row | undefined;
+      return r ? toMailbox(r) : null;
+    });
+  }
+
+  async getMailboxByTokenHash(tokenHash: string): Promise<Mailbox | null> {
+    return this.run(() => {
+      const r = this.db.prepare('SELECT * FROM mailboxes WHERE token_hash = ?').get(tokenHash) as Row | undefined;
+      return r ? toMailbox(r) : null;
+    });
+  }
+
+  async listMailboxes(owner: { ownerType: OwnerType[]; ownerId: string }, now: number, group?: string): Promise<Mailbox[]> {
+    return this.run(() => {
+      const types = owner.ownerType.map(() => '?').join(',');
+      const rows = this.db
+        .prepare(
+          `SELECT * FROM mailboxes WHERE owner_id = ? AND owner_type IN (${types}) AND active = 1 AND expires_at > ?
+           ${group !== undefined ? 'AND group_label = ?' : ''} ORDER BY created_at DESC, id DESC`,
+        )
+        .all(owner.ownerId, ...owner.ownerType, now, ...(group !== undefined ? [group] : [])) as Row[];
+      return rows.map(toMailbox);
+    });
+  }
+
+  async setMailboxExpiry(id: string, expiresAt: number): Promise<Mailbox> {
+    return this.run(() => {
+      this.db.prepare('UPDATE mailboxes SET expires_at = ? WHERE id = ?').run(expiresAt, id);
+      const r = this.db.prepare('SELECT * FROM mailboxes WHERE id = ?').get(id) as Row | undefined;
+      if (!r) throw new DomainError('mailbox_not_found', 'mailbox not found');
+      return toMailbox(r);
+    });
+  }
+
+  async deleteMailbox(id: string, now: number): Promise<void> {
+    return this.run(() => {
+      this.db.prepare('UPDATE mailboxes SET active = 0, deleted_at = ?, ended_at = ? WHERE id = ? AND deleted_at IS NULL').run(now, now, id);
+    });
+  }
+
+  // ── messages ─────────────────────────────────────────────────────────────────────────────────
+
+  insertMessages(messages: NewMessage[]): Promise<InsertedMessage[]> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ messages, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** commits every pending insert in one transaction; each job all-or-nothing via a savepoint. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const jobs = this.pending;
+    this.pending = [];
+    if (jobs.length === 0) return;
+    const outcomes: ({ ok: InsertedMessage[] } | { err: unknown })[] = [];
+    try {
+      this.db
+        .transaction(() => {
+          for (const job of jobs) {
+            try {
+              // a nested better-sqlite3 transaction is a SAVEPOINT: one job's refusal undoes only that job
+              outcomes.push({ ok: this.db.transaction(() => job.messages.map((m) => this.insertOne(m)))() });
+            } catch (err) {
+              if (!isDomainError(err)) throw err;
+              outcomes.push({ err });
+            }
+          }
+        })
+        .immediate();
+    } catch (err) {
+      const e = storageError(err);
+      for (const job of jobs) job.reject(e);
+      return;
+    }
+    jobs.forEach((job, i) => {
+      const o = outcomes[i]!;
+      if ('ok' in o) job.resolve(o.ok);
+      else job.reject(o.err);
+    });
+  }
+
+  private insertOne(m: NewMessage): InsertedMessage {
+    const mb = this.db.prepare('SELECT active, expires_at, message_count FROM mailboxes WHERE id = ?').get(m.mailboxId) as Row | undefined;
+    if (!mb || !mb.active) throw new DomainError('mailbox_not_found', 'mailbox not found');
+    if (Number(mb.expires_at) <= m.now) throw new DomainError('mailbox_expired', 'mailbox expired');
+    if (m.maxMessages >= 0 && Number(mb.message_count) >= m.maxMessages) {
+      throw new DomainError('quota_exceeded', `mailbox holds its limit of ${m.maxMessages} messages`, { limit: m.maxMessages });
+    }
+    const { last_seq: seq } = this.db
+      .prepare('UPDATE mailboxes SET last_seq = last_seq + 1, message_count = message_count + 1 WHERE id = ? RETURNING last_seq')
+      .get(m.mailboxId) as { last_seq: number };
+    const id = newId(m.receivedAt);
+    const c = m.content;
+    this.db
+      .prepare(
+        `INSERT INTO messages (id, mailbox_id, seq, received_at, from_json, to_json, cc_json, subject, message_id_header, date_header,
+           size, body_text, body_html, headers_json, attachments_json, codes_json, links_json, tag, source, envelope_from, verdicts_json, parse_error)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        id, m.mailboxId, seq, m.receivedAt, c.from ? JSON.stringify(c.from) : null, JSON.stringify(c.to), JSON.stringify(c.cc),
+        c.subject, c.messageIdHeader, c.date, m.size, c.bodyText, c.bodyHtml, JSON.stringify(c.headers), JSON.stringify(c.attachments),
+        JSON.stringify(c.codes), JSON.stringify(c.links), m.tag, m.source, m.envelopeFrom, m.verdicts ? JSON.stringify(m.verdicts) : null, c.parseError,
+      );
+    this.db.prepare('INSERT INTO raw_sources (message_id, bytes) VALUES (?, ?)').run(id, m.raw);
+    return { id, mailboxId: m.mailboxId, seq: Number(seq) };
+  }
+
+  async listMessages(mailboxId: string, q: ListMessagesQuery): Promise<MessageSummary[]> {
+    return this.run(() => {
+      const where = ['m.mailbox_id = ?'];
+      const args: unknown[] = [mailboxId];
+      if (q.afterSeq !== undefined) {
+        where.push('m.seq > ?');
+        args.push(q.afterSeq);
+      }
+      if (q.unread) where.push('m.is_read = 0');
+      const rows = this.db
+        .prepare(
+          `SELECT ${SUMMARY_COLUMNS} FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id
+           WHERE ${where.join(' AND ')} ORDER BY m.seq ${q.order === 'asc' ? 'ASC' : 'DESC'} LIMIT ?`,
+        )
+        .all(...args, q.limit) as Row[];
+      return rows.map(toSummary);
+    });
+  }
+
+  async getMessage(mailboxId: string, messageId: string): Promise<Message | null> {
+    return this.run(() => {
+      const r = this.db
+        .prepare('SELECT m.*, b.address FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id WHERE m.mailbox_id = ? AND m.id = ?')
+        .get(mailboxId, messageId) as Row | undefined;
+      return r ? toMessage(r) : null;
+    });
+  }
+
+  async markRead(mailboxId: string, messageId: string): Promise<void> {
+    return this.run(() => void this.db.prepare('UPDATE messages SET is_read = 1 WHERE mailbox_id = ? AND id = ?').run(mailboxId, messageId));
+  }
+
+  async deleteMessage(mailboxId: string, messageId: string): Promise<Message | null> {
+    return this.run(() =>
+      this.db.transaction(() => {
+        const r = this.db
+          .prepare('SELECT m.*, b.address FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id WHERE m.mailbox_id = ? AND m.id = ?')
+          .get(mailboxId, messageId) as Row | undefined;
+        if (!r) return null;
+        this.db.prepare('DELETE FROM messages WHERE id = ?').run(messageId);
+        this.db.prepare('UPDATE mailboxes SET message_count = message_count - 1 WHERE id = ?').run(mailboxId);
+        return toMessage(r);
+      })(),
+    );
+  }
+
+  async getRawSource(mailboxId: string, messageId: string): Promise<Buffer | null> {
+    return this.run(() => {
+      const r = this.db
+        .prepare('SELECT r.bytes FROM raw_sources r JOIN messages m ON m.id = r.message_id WHERE m.mailbox_id = ? AND m.id = ?')
+        .get(mailboxId, messageId) as { bytes: Buffer } | undefined;
+      return r ? r.bytes : null;
+    });
+  }
+
+  // ── expiry ───────────────────────────────────────────────────────────────────────────────────
+
+  async expireMailboxes(now: number, limit: number): Promise<Mailbox[]> {
+    return this.run(() =>
+      this.db
+        .transaction(() => {
+          const rows = this.db
+            .prepare('SELECT * FROM mailboxes WHERE active = 1 AND expires_at <= ? ORDER BY expires_at LIMIT ?')
+            .all(now, limit) as Row[];
+          const end = this.db.prepare('UPDATE mailboxes SET active = 0, ended_at = expires_at WHERE id = ? AND active = 1');
+          return rows.filter((r) => end.run(r.id).changes === 1).map((r) => ({ ...toMailbox(r), active: false }));
+        })
+        .immediate(),
+    );
+  }
+
+  async purge(now: number, retentionMs: number, quarantineMs: number): Promise<PurgeResult> {
+    return this.run(() =>
+      this.db
+        .transaction(() => {
+          const messages = this.db
+            .prepare('DELETE FROM messages WHERE mailbox_id IN (SELECT id FROM mailboxes WHERE active = 0 AND ended_at <= ?)')
+            .run(now - retentionMs).changes;
+          if (messages > 0) {
+            this.db.prepare('UPDATE mailboxes SET message_count = 0 WHERE active = 0 AND ended_at <= ? AND message_count > 0').run(now - retentionMs);
+          }
+          const mailboxes = this.db.prepare('DELETE FROM mailboxes WHERE active = 0 AND ended_at <= ?').run(now - quarantineMs).changes;
+          return { messages, mailboxes };
+        })
+        .immediate(),
+    );
+  }
+}

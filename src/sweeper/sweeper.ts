@@ -1,0 +1,62 @@
+/**
+ * The expiry sweeper: every tick, marks mailboxes whose expires_at has passed inactive, tells
+ * their listeners (`mailbox_expired`, which also closes their sockets) and purges content after
+ * the retention period. Expiry itself is exact without it: reads and deliveries compare
+ * expires_at with the clock; the sweeper only tidies up and announces.
+ */
+import type { CoreDeps } from '../core/context.js';
+import { publishQuietly } from '../core/mailboxes.js';
+
+export interface SweeperSettings {
+  intervalMs: number;
+  retentionMs: number;
+  quarantineMs: number;
+  /** mailboxes expired per batch; a tick loops until none are left. */
+  batchSize?: number;
+}
+
+export interface Sweeper {
+  /** runs one tick now; resolves with what it did. */
+  tick(): Promise<{ expired: number; purgedMessages: number; purgedMailboxes: number }>;
+  stop(): Promise<void>;
+}
+
+export function startSweeper(deps: CoreDeps, settings: SweeperSettings): Sweeper {
+  const log = deps.log.child({ component: 'sweeper' });
+  const batch = settings.batchSize ?? 500;
+  let running: Promise<unknown> | null = null;
+  let stopped = false;
+
+  async function tick() {
+    const now = deps.clock.now();
+    let expired = 0;
+    for (;;) {
+      const ended = await deps.store.expireMailboxes(now, batch);
+      for (const m of ended) {
+        await publishQuietly(deps, m.address, { event: 'mailbox_expired', address: m.address, expires_at: new Date(m.expiresAt).toISOString() });
+      }
+      expired += ended.length;
+      if (ended.length < batch) break;
+    }
+    const purged = await deps.store.purge(now, settings.retentionMs, settings.quarantineMs);
+    if (expired || purged.messages || purged.mailboxes) log.info({ expired, ...purged }, 'sweep');
+    return { expired, purgedMessages: purged.messages, purgedMailboxes: purged.mailboxes };
+  }
+
+  const timer = setInterval(() => {
+    if (running || stopped) return;
+    running = tick()
+      .catch((err: unknown) => log.error({ err }, 'sweep failed; will retry next tick'))
+      .finally(() => (running = null));
+  }, settings.intervalMs);
+  timer.unref();
+
+  return {
+    tick: () => tick(),
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

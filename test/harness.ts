@@ -1,0 +1,163 @@
+/**
+ * Starts a real Inboxd (HTTP + SMTP on port 0, a fresh SQLite file in a temp folder) and gives
+ * tests real clients: fetch for HTTP, nodemailer for SMTP, ws for WebSocket. Nothing here mocks
+ * our own parts.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import { WebSocket } from 'ws';
+import { loadConfig } from '../src/config/load.js';
+import type { SettingKey } from '../src/config/schema.js';
+import type { Clock } from '../src/core/clock.js';
+import { hashSecret, newApiKey } from '../src/core/tokens.js';
+import { type Inboxd, startInboxd } from '../src/roles.js';
+
+export interface TestServer {
+  inboxd: Inboxd;
+  url: string;
+  smtpPort: number;
+  dataDir: string;
+  api(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  send(mail: nodemailer.SendMailOptions & { envelope?: { from?: string; to?: string | string[] } }): Promise<SentInfo>;
+  /** creates a user on `plan` and an API key for it, through the store interface. */
+  userWithKey(plan?: string): Promise<{ userId: string; key: string; email: string }>;
+  /** creates an anonymous mailbox; returns its address and session token. */
+  anonymousMailbox(ttlMinutes?: number): Promise<{ address: string; token: string; body: any }>;
+  ws(path: string): Promise<WsClient>;
+  close(): Promise<void>;
+}
+
+export interface SentInfo {
+  response: string;
+  accepted: string[];
+  rejected: string[];
+}
+
+export interface WsClient {
+  socket: WebSocket;
+  events: any[];
+  /** resolves with the next event matching `pred` (already received ones count). */
+  next(pred?: (e: any) => boolean, timeoutMs?: number): Promise<any>;
+  closed: Promise<{ code: number; reason: string }>;
+  close(): void;
+}
+
+let counter = 0;
+
+export async function startTestServer(overrides: Partial<Record<SettingKey, unknown>> = {}, opts: { clock?: Clock } = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'inboxd-test-'));
+  const config = loadConfig({
+    overrides: {
+      http_port: 0,
+      smtp_port: 0,
+      data_dir: dataDir,
+      log_level: 'silent',
+      sweep_interval: 3600,
+      parse_workers: 1,
+      ...overrides,
+    },
+  });
+  const inboxd = await startInboxd(config, opts.clock ? { clock: opts.clock } : {});
+  const url = inboxd.http!.url;
+  const smtpPort = inboxd.smtp!.port;
+
+  const server: TestServer = {
+    inboxd,
+    url,
+    smtpPort,
+    dataDir,
+    async api(method, path, o = {}) {
+      const headers: Record<string, string> = { ...o.headers };
+      if (o.token) headers.authorization = `Bearer ${o.token}`;
+      if (o.body !== undefined) headers['content-type'] = 'application/json';
+      const res = await fetch(url + path, { method, headers, body: o.body !== undefined ? JSON.stringify(o.body) : undefined });
+      const text = await res.text();
+      let body: unknown = text;
+      if ((res.headers.get('content-type') ?? '').includes('json') && text) body = JSON.parse(text);
+      return { status: res.status, body, headers: res.headers };
+    },
+    async send(mail) {
+      const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true, tls: { rejectUnauthorized: false } });
+      try {
+        const info = await transport.sendMail({ from: 'sender@example.com', ...mail });
+        return { response: info.response, accepted: info.accepted.map(String), rejected: info.rejected.map(String) };
+      } finally {
+        transport.close();
+      }
+    },
+    async userWithKey(plan = 'free') {
+      const store = inboxd.core.store;
+      const email = `user${++counter}-${Date.now()}@example.com`;
+      const user = await store.createUser({ email, plan });
+      const { key, prefix } = newApiKey();
+      await store.createApiKey({ userId: user.id, name: 'test', keyHash: hashSecret(key), prefix });
+      return { userId: user.id, key, email };
+    },
+    async anonymousMailbox(ttlMinutes) {
+      const res = await server.api('POST', '/api/v1/mailboxes' + (ttlMinutes ? `?ttl_minutes=${ttlMinutes}` : ''));
+      if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return { address: res.body.address, token: res.body.session_token, body: res.body };
+    },
+    ws(path) {
+      return connectWs(url.replace(/^http/, 'ws') + path);
+    },
+    async close() {
+      await inboxd.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return server;
+}
+
+export function connectWs(url: string, options: ConstructorParameters<typeof WebSocket>[2] = {}): Promise<WsClient> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, options);
+    const events: any[] = [];
+    const waiters: { pred: (e: any) => boolean; resolve: (e: any) => void }[] = [];
+    const closed = new Promise<{ code: number; reason: string }>((res) => socket.on('close', (code, reason) => res({ code, reason: reason.toString() })));
+    socket.on('message', (data) => {
+      const ev = JSON.parse(data.toString());
+      events.push(ev);
+      for (const w of [...waiters]) {
+        if (w.pred(ev)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(ev);
+        }
+      }
+    });
+    socket.once('open', () =>
+      resolve({
+        socket,
+        events,
+        closed,
+        close: () => socket.close(),
+        next(pred = () => true, timeoutMs = 10_000) {
+          const seen = events.find(pred);
+          if (seen) {
+            // consume it so repeated next() calls walk forward
+            events.splice(events.indexOf(seen), 1);
+            return Promise.resolve(seen);
+          }
+          return new Promise((res, rej) => {
+            const t = setTimeout(() => rej(new Error('timed out waiting for a WebSocket event')), timeoutMs);
+            waiters.push({
+              pred,
+              resolve: (e) => {
+                clearTimeout(t);
+                events.splice(events.indexOf(e), 1);
+                res(e);
+              },
+            });
+          });
+        },
+      }),
+    );
+    socket.once('error', reject);
+    socket.once('unexpected-response', (_req, res) => reject(new Error(`unexpected response ${res.statusCode}`)));
+  });
+}
+
+/** a raw SMTP session for what nodemailer will not send (malformed input, drip-feeding). */
+export { rawSmtp } from './raw-smtp.js';
