@@ -46,7 +46,7 @@ export interface WsClient {
 
 let counter = 0;
 
-export async function startTestServer(overrides: Partial<Record<SettingKey, unknown>> = {}, opts: { clock?: Clock } = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<Record<SettingKey, unknown>> = {}, opts: { clock?: Clock; seededPlans?: boolean } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'inboxd-test-'));
   const config = loadConfig({
     overrides: {
@@ -60,6 +60,8 @@ export async function startTestServer(overrides: Partial<Record<SettingKey, unkn
     },
   });
   const inboxd = await startInboxd(config, opts.clock ? { clock: opts.clock } : {});
+  // every test talks from 127.0.0.1; lift the anonymous cap unless a test is about that cap
+  if (!opts.seededPlans) await inboxd.core.store.updatePlan('free', { maxMailboxes: -1 });
   const url = inboxd.http!.url;
   const smtpPort = inboxd.smtp!.port;
 

@@ -38,6 +38,7 @@ export const settings = {
   domains: domainList.default(['inboxd.test']).describe('receiving domains, comma-separated; the first is the default'),
   data_dir: z.string().min(1).default('./data').describe('folder of the SQLite file'),
   sqlite_synchronous: z.enum(['full', 'normal']).default('full').describe('SQLite synchronous mode: full makes every 250 durable on power loss; normal trades that for speed'),
+  sqlite_busy_timeout: nonNegInt.default(5000).describe('milliseconds a SQLite writer waits for a lock before answering storage_unavailable (SMTP 451 4.3.0)'),
   database_url: z.string().url().optional().describe('PostgreSQL URL: chooses the PostgreSQL store'),
   redis_url: z.string().url().optional().describe('Redis URL: chooses the Redis bus'),
   sweep_interval: posInt.default(60).describe('seconds between expiry sweeps'),

@@ -15,7 +15,7 @@ export interface ParsedAddress {
 
 // RFC 5321 §4.5.3.1: local part ≤ 64 octets, path ≤ 256. We accept the dot-atom subset that
 // generated and chosen addresses use; quoted local parts are refused rather than half-supported.
-const LOCAL = /^[a-z0-9!#$%&'*/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*/=?^_`{|}~-]+)*$/;
+const LOCAL = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
 const DOMAIN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
 /**

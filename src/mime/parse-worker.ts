@@ -10,6 +10,37 @@ import { extractCodes, extractLinks, htmlToText } from '../core/extract.js';
 import type { AddressValue, AttachmentMeta, MessageContent } from '../core/types.js';
 import { checkMimeLimits, DEFAULT_MIME_LIMITS, PARSER_OPTIONS, topLevelHeaderBytes } from './limits.js';
 
+// WHATWG windows-1252 for bytes 0x80–0x9F (the rest of the table is Latin-1).
+const CP1252_C1 = [
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f,
+  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
+];
+
+/**
+ * Node 20.18.3+ and 22.13+ decode `windows-1252` — which is also what the WHATWG labels
+ * `iso-8859-1`, `latin1` and `us-ascii` mean — through a Latin-1 fast path, so 0x80–0x9F come
+ * out as C1 controls instead of €, smart quotes and dashes (nodejs/node#60888, fixed upstream in
+ * nodejs/node#60934). postal-mime decodes with the global TextDecoder, so in this worker thread
+ * only, that class is replaced by one that maps those code points back. Single-byte decoding maps
+ * each byte to one code unit, so fixing up the output is exact, streaming included. Installed
+ * only when the running Node is affected.
+ */
+function repairWindows1252Decoding(): void {
+  const Native = globalThis.TextDecoder;
+  if (new Native('windows-1252').decode(Uint8Array.of(0x80)) === '\u20ac') return;
+  const c1 = /[\u0080-\u009f]/g;
+  const map = (ch: string): string => String.fromCharCode(CP1252_C1[ch.charCodeAt(0) - 0x80]!);
+  class RepairedTextDecoder extends Native {
+    override decode(input?: Parameters<InstanceType<typeof Native>['decode']>[0], options?: { stream?: boolean }): string {
+      const out = super.decode(input, options);
+      return this.encoding === 'windows-1252' ? out.replace(c1, map) : out;
+    }
+  }
+  globalThis.TextDecoder = RepairedTextDecoder;
+}
+
+repairWindows1252Decoding();
+
 /** the task piscina hands to the worker. */
 export interface ParseTask {
   raw: Uint8Array;

@@ -12,5 +12,5 @@ export async function createStore(config: Config): Promise<Store> {
     throw new Error('INBOXD_DATABASE_URL (--database-url): the PostgreSQL store is not built yet');
   }
   const { SqliteStore } = await import('./sqlite/store.js');
-  return new SqliteStore({ file: join(config.data_dir, 'inboxd.db'), synchronous: config.sqlite_synchronous });
+  return new SqliteStore({ file: join(config.data_dir, 'inboxd.db'), synchronous: config.sqlite_synchronous, busyTimeoutMs: config.sqlite_busy_timeout });
 }

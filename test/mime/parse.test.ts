@@ -1,12 +1,224 @@
-import { describe, expect, it } from 'vitest';
-import { createParserPool } from '../../src/mime/pool.js';
-describe('smoke', () => {
-  it('works', async () => {
-    const p = createParserPool({ workers: 1, timeoutMs: 10000, memoryMb: 64 });
-    const t = Date.now();
-    const c = await p.parse(Buffer.from('Subject: hi\r\n\r\nYour code is 123456\r\n'));
-    console.log(Date.now() - t, JSON.stringify(c));
-    await p.close();
-    expect(c.subject).toBe('hi');
+/**
+ * Integration tests for MIME parsing through the real worker pool (piscina threads running
+ * src/mime/parse-worker.ts under tsx): envelopes, bodies, attachments, charsets, broken input and
+ * the failure paths that must still yield content (timeout, memory), plus attachment re-reading.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { extractAttachment } from '../../src/mime/attachments.js';
+import { createParserPool, emptyContent, type MessageParser } from '../../src/mime/pool.js';
+
+const fixture = (name: string): Buffer => readFileSync(new URL(`../fixtures/mail/${name}`, import.meta.url));
+const crlf = (s: string): Buffer => Buffer.from(s.replace(/\r?\n/g, '\r\n'), 'latin1');
+
+let parser: MessageParser;
+
+beforeAll(() => {
+  parser = createParserPool({ workers: 2, timeoutMs: 10_000, memoryMb: 128 });
+});
+
+afterAll(async () => {
+  await parser.close();
+});
+
+describe('parser pool', () => {
+  it('parses a plain-text message: envelope, headers in order, codes and links', async () => {
+    const c = await parser.parse(fixture('plain-text.eml'));
+    expect(c.parseError).toBeNull();
+    expect(c.from).toEqual({ address: 'noreply@service.example', name: 'Example Service' });
+    expect(c.to).toEqual([{ address: 'alice@inboxd.test', name: 'Alice' }]);
+    expect(c.cc).toEqual([{ address: 'bob@inboxd.test', name: '' }]);
+    expect(c.subject).toBe('Your sign-in code');
+    expect(c.messageIdHeader).toBe('<plain-1@service.example>');
+    expect(c.date).toBe('2025-11-25T10:00:00.000Z');
+    expect(c.headers.map((h) => h.name)).toEqual([
+      'Return-Path', 'From', 'To', 'Cc', 'Subject', 'Date', 'Message-ID', 'MIME-Version', 'Content-Type',
+      'Content-Transfer-Encoding', 'X-Mixed-Case-Header',
+    ]);
+    expect(c.headers.at(-1)).toEqual({ name: 'X-Mixed-Case-Header', value: 'kept as written' });
+    expect(c.bodyText).toContain('Your verification code is 482913.');
+    expect(c.bodyHtml).toBeNull();
+    expect(c.attachments).toEqual([]);
+    // the phone number and the year are not codes
+    expect(c.codes.map((x) => x.value)).toEqual(['482913']);
+    expect(c.codes[0]).toMatchObject({ source: 'text' });
+    expect(c.links).toEqual([{ url: 'https://service.example/magic?token=abc123&u=alice', text: null, source: 'text' }]);
+  });
+
+  it('parses multipart/alternative with an attachment: metadata only, bytes on request', async () => {
+    const raw = fixture('multipart-attachment.eml');
+    const c = await parser.parse(raw);
+    expect(c.parseError).toBeNull();
+    expect(c.bodyText).toContain('Please find your invoice attached.');
+    expect(c.bodyHtml).toContain('<b>invoice</b>');
+    expect(c.attachments).toEqual([
+      { index: 0, filename: 'invoice-7.pdf', contentType: 'application/pdf', size: 64, contentId: null, inline: false },
+    ]);
+    expect(c.links).toEqual([
+      { url: 'https://shop.example/prefs', text: null, source: 'text' },
+      { url: 'https://shop.example/prefs', text: 'Manage preferences', source: 'html' },
+    ]);
+
+    const att = await extractAttachment(raw, 0);
+    expect(att?.filename).toBe('invoice-7.pdf');
+    expect(att?.contentType).toBe('application/pdf');
+    expect(att?.content.byteLength).toBe(64);
+    expect(Buffer.from(att!.content).toString('latin1')).toMatch(/^%PDF-1\.4\n/);
+    expect(await extractAttachment(raw, 1)).toBeNull();
+    expect(await extractAttachment(raw, -1)).toBeNull();
+  });
+
+  it('reports an inline image by content id, and derives text from an HTML-only body', async () => {
+    const raw = fixture('inline-image-cid.eml');
+    const c = await parser.parse(raw);
+    expect(c.parseError).toBeNull();
+    expect(c.attachments).toEqual([
+      { index: 0, filename: 'logo.png', contentType: 'image/png', size: 70, contentId: 'logo-1@brand.example', inline: true },
+    ]);
+    expect(c.bodyHtml).toContain('cid:logo-1@brand.example');
+    expect(c.bodyText).toBe('Welcome!');
+    // an <img src> is not a link
+    expect(c.links).toEqual([]);
+    const att = await extractAttachment(raw, 0);
+    expect(Buffer.from(att!.content).subarray(0, 4).toString('latin1')).toBe('\x89PNG');
+  });
+
+  it('reads codes and the magic link from an HTML-only template, ignoring hidden text and the pixel', async () => {
+    const c = await parser.parse(fixture('html-magic-link.eml'));
+    expect(c.parseError).toBeNull();
+    expect(c.codes.map((x) => [x.value, x.source])).toEqual([['Q7K2ZP', 'html']]);
+    expect(c.bodyText).not.toContain('Preheader');
+    expect(c.links).toEqual([
+      { url: 'https://acme.example/auth/magic?t=xyz&redirect=%2Fhome', text: 'Sign in to Acme', source: 'html' },
+      { url: 'https://acme.example/unsubscribe?u=1', text: 'Unsubscribe', source: 'html' },
+    ]);
+  });
+
+  it('decodes ISO-8859-1 and windows-1252 bodies and encoded-word subjects', async () => {
+    const latin1 = Buffer.concat([
+      crlf('Subject: =?ISO-8859-1?Q?Gr=FC=DFe_aus_K=F6ln?=\nContent-Type: text/plain; charset=ISO-8859-1\nContent-Transfer-Encoding: 8bit\n\n'),
+      Buffer.from([0x47, 0x72, 0xfc, 0xdf, 0x65, 0x20, 0x61, 0x75, 0x73, 0x20, 0x4b, 0xf6, 0x6c, 0x6e, 0x0d, 0x0a]), // "Grüße aus Köln"
+    ]);
+    const a = await parser.parse(latin1);
+    expect(a.parseError).toBeNull();
+    expect(a.subject).toBe('Grüße aus Köln');
+    expect(a.bodyText?.trim()).toBe('Grüße aus Köln');
+
+    const cp1252 = Buffer.concat([
+      crlf('Subject: price\nContent-Type: text/plain; charset=windows-1252\n\n'),
+      Buffer.from([0x93, 0x80, 0x35, 0x94, 0x0d, 0x0a]), // “€5”
+    ]);
+    const b = await parser.parse(cp1252);
+    expect(b.bodyText?.trim()).toBe('\u201c\u20ac5\u201d');
+  });
+
+  it('decodes Shift_JIS bodies and ISO-2022-JP subjects', async () => {
+    const nihongo2022 = Buffer.from([0x1b, 0x24, 0x42, 0x46, 0x7c, 0x4b, 0x5c, 0x38, 0x6c, 0x1b, 0x28, 0x42]);
+    const sjis = Buffer.concat([
+      crlf(`Subject: =?ISO-2022-JP?B?${nihongo2022.toString('base64')}?=\nContent-Type: text/plain; charset=Shift_JIS\n\n`),
+      Buffer.from([0x93, 0xfa, 0x96, 0x7b, 0x8c, 0xea, 0x0d, 0x0a]), // 日本語
+    ]);
+    const c = await parser.parse(sjis);
+    expect(c.parseError).toBeNull();
+    expect(c.subject).toBe('日本語');
+    expect(c.bodyText?.trim()).toBe('日本語');
+
+    const iso2022 = Buffer.concat([crlf('Content-Type: text/plain; charset=iso-2022-jp\n\n'), nihongo2022, crlf('\n')]);
+    expect((await parser.parse(iso2022)).bodyText?.trim()).toBe('日本語');
+  });
+
+  it('reads a message with no headers at all as body', async () => {
+    const c = await parser.parse(Buffer.from('Hello, there are no headers here.\r\nYour code is 551904.\r\n'));
+    expect(c.parseError).toBeNull();
+    expect(c.headers).toEqual([]);
+    expect(c.subject).toBeNull();
+    expect(c.bodyText).toContain('Hello, there are no headers here.');
+    expect(c.codes.map((x) => x.value)).toEqual(['551904']);
+
+    const empty = await parser.parse(Buffer.alloc(0));
+    expect(empty.parseError).toBeNull();
+    expect(empty.bodyText).toBeNull();
+  });
+
+  it('survives NUL bytes, raw 8-bit bytes and bare LF line endings', async () => {
+    const raw = Buffer.concat([
+      Buffer.from('From: a@b.example\nSubject: caf\xc3\xa9 \xff\xfe\n\nline one\0with NUL\n\xff\xfe\xfd binary-ish\nend\n', 'latin1'),
+      Buffer.from([0, 0, 0, 0x80, 0x81, 0x0a]),
+    ]);
+    const c = await parser.parse(raw);
+    expect(c.parseError).toBeNull();
+    expect(c.from?.address).toBe('a@b.example');
+    expect(c.subject).toContain('caf');
+    expect(c.bodyText).toContain('line one');
+    expect(c.bodyText).toContain('end');
+  });
+
+  it('parses malformed MIME (an unterminated boundary) without an error', async () => {
+    const c = await parser.parse(fixture('malformed-unterminated-boundary.eml'));
+    expect(c.parseError).toBeNull();
+    expect(c.subject).toBe('Unterminated multipart');
+    expect(c.bodyText).toContain('The first and only part');
+    expect(c.codes.map((x) => x.value)).toEqual(['730155']);
+    expect(c.attachments.map((a) => a.filename)).toEqual(['cut.bin']);
+  });
+
+  it('refuses a message over the MIME caps but keeps its top-level headers', async () => {
+    const raw = crlf(`From: flood@x.example\nSubject: many parts\nContent-Type: multipart/mixed; boundary="b"\n\n${'--b\n\n'.repeat(300_000)}--b--\n`);
+    const c = await parser.parse(raw);
+    expect(c.parseError).toBe('message has more than 1000 MIME parts');
+    expect(c.subject).toBe('many parts');
+    expect(c.from?.address).toBe('flood@x.example');
+    expect(c.bodyText).toBeNull();
+    expect(c.attachments).toEqual([]);
+  });
+
+  it('runs parses concurrently and answers each one', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => parser.parse(crlf(`Subject: n${i}\n\nbody ${i}\n`))),
+    );
+    expect(results.map((r) => r.subject)).toEqual(Array.from({ length: 8 }, (_, i) => `n${i}`));
+  });
+});
+
+describe('parser pool failure paths', () => {
+  // ~12 MB of base64 attachment: far more than 1 ms of work
+  const big = (): Buffer => {
+    const line = `${'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3'.repeat(2)}\r\n`;
+    return Buffer.concat([
+      crlf('Subject: big\nContent-Type: multipart/mixed; boundary=z\n\n--z\nContent-Type: text/plain\n\nhi\n--z\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n'),
+      Buffer.from(line.repeat(150_000)),
+      crlf('--z--\n'),
+    ]);
+  };
+
+  it('resolves with parseError when a parse times out', async () => {
+    const pool = createParserPool({ workers: 1, timeoutMs: 1, memoryMb: 128 });
+    try {
+      const c = await pool.parse(big());
+      expect(c).toEqual(emptyContent('parse timed out after 1 ms'));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('resolves with parseError when a worker runs out of memory', async () => {
+    const pool = createParserPool({ workers: 1, timeoutMs: 30_000, memoryMb: 8 });
+    try {
+      // a large text body: decoded into JS strings several times over, well past an 8 MB heap
+      const body = Buffer.alloc(24 * 1024 * 1024, 'word code 123456 https://x.example/a\n');
+      const c = await pool.parse(Buffer.concat([crlf('Subject: huge\nContent-Type: text/plain\n\n'), body]));
+      expect(c).toEqual(emptyContent('parser ran out of memory'));
+      // the pool replaces the dead worker
+      const after = await pool.parse(crlf('Subject: still alive\n\nok\n'));
+      expect(after.subject).toBe('still alive');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('answers after close instead of hanging or rejecting', async () => {
+    const pool = createParserPool({ workers: 1, timeoutMs: 5_000, memoryMb: 64 });
+    await pool.close();
+    expect((await pool.parse(crlf('Subject: late\n\nx\n'))).parseError).toBe('parser is shut down');
   });
 });

@@ -1,0 +1,107 @@
+/**
+ * Row ↔ entity mapping for the PostgreSQL store. The columns match the SQLite schema; here
+ * BIGINT arrives as a string and BOOLEAN as a boolean, JSON columns are TEXT as in SQLite.
+ * (The SQLite store keeps its own mapping: the store folders never import each other.)
+ */
+import type { ApiKey, Mailbox, Message, MessageSummary, OwnerType, Plan, User } from '../../core/types.js';
+
+export type Row = Record<string, unknown>;
+
+const json = <T>(v: unknown, fallback: T): T => (typeof v === 'string' ? (JSON.parse(v) as T) : fallback);
+const num = (v: unknown): number => Number(v);
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+/**
+ * PostgreSQL TEXT cannot hold U+0000, which mail text may carry; it becomes U+FFFD in the
+ * parsed columns (the raw source keeps every byte as received).
+ */
+export function text(v: string | null): string | null {
+  return v === null ? null : v.includes('\u0000') ? v.replace(/\u0000/g, '\uFFFD') : v;
+}
+
+export function toPlan(r: Row): Plan {
+  return {
+    name: String(r.name),
+    maxMailboxes: num(r.max_mailboxes),
+    maxMessagesPerMailbox: num(r.max_messages_per_mailbox),
+    defaultTtlMinutes: num(r.default_ttl_minutes),
+    maxTtlMinutes: num(r.max_ttl_minutes),
+    maxMessageBytes: num(r.max_message_bytes),
+  };
+}
+
+export function toUser(r: Row): User {
+  return { id: String(r.id), email: String(r.email), plan: String(r.plan), active: Boolean(r.active), createdAt: num(r.created_at) };
+}
+
+export function toApiKey(r: Row): ApiKey {
+  return {
+    id: String(r.id),
+    userId: String(r.user_id),
+    prefix: String(r.prefix),
+    name: String(r.name),
+    createdAt: num(r.created_at),
+    lastUsedAt: numOrNull(r.last_used_at),
+    active: Boolean(r.active),
+  };
+}
+
+export function toMailbox(r: Row): Mailbox {
+  return {
+    id: String(r.id),
+    address: String(r.address),
+    domain: String(r.domain),
+    ownerType: String(r.owner_type) as OwnerType,
+    ownerId: String(r.owner_id),
+    tokenHash: str(r.token_hash),
+    plan: String(r.plan),
+    group: str(r.group_label),
+    createdAt: num(r.created_at),
+    expiresAt: num(r.expires_at),
+    active: Boolean(r.active),
+    lastSeq: num(r.last_seq),
+    messageCount: num(r.message_count),
+    deletedAt: numOrNull(r.deleted_at),
+  };
+}
+
+/** the columns a list reads: everything but bodies, headers and links. */
+export const SUMMARY_COLUMNS =
+  'm.id, m.mailbox_id, b.address, m.seq, m.received_at, m.from_json, m.to_json, m.cc_json, m.subject, m.message_id_header, ' +
+  'm.date_header, m.size, m.attachments_json, m.codes_json, m.tag, m.is_read, m.source, m.verdicts_json, m.parse_error';
+
+export function toSummary(r: Row): MessageSummary {
+  return {
+    id: String(r.id),
+    mailboxId: String(r.mailbox_id),
+    address: String(r.address),
+    seq: num(r.seq),
+    receivedAt: num(r.received_at),
+    from: json(r.from_json, null),
+    to: json(r.to_json, []),
+    cc: json(r.cc_json, []),
+    subject: str(r.subject),
+    messageIdHeader: str(r.message_id_header),
+    date: str(r.date_header),
+    size: num(r.size),
+    attachments: json(r.attachments_json, []),
+    codes: json(r.codes_json, []),
+    tag: str(r.tag),
+    isRead: Boolean(r.is_read),
+    source: String(r.source) as Message['source'],
+    verdicts: json(r.verdicts_json, null),
+    parseError: str(r.parse_error),
+  };
+}
+
+export function toMessage(r: Row): Message {
+  return {
+    ...toSummary(r),
+    bodyText: str(r.body_text),
+    bodyHtml: str(r.body_html),
+    headers: json(r.headers_json, []),
+    links: json(r.links_json, []),
+    envelopeFrom: str(r.envelope_from),
+  };
+}
