@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { WebSocket } from 'ws';
 import { loadConfig } from '../src/config/load.js';
 import type { SettingKey } from '../src/config/schema.js';
@@ -20,7 +20,7 @@ export interface TestServer {
   smtpPort: number;
   dataDir: string;
   api(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
-  send(mail: nodemailer.SendMailOptions & { envelope?: { from?: string; to?: string | string[] } }): Promise<SentInfo>;
+  send(mail: SendMailOptions & { envelope?: { from?: string; to?: string | string[] } }): Promise<SentInfo>;
   /** creates a user on `plan` and an API key for it, through the store interface. */
   userWithKey(plan?: string): Promise<{ userId: string; key: string; email: string }>;
   /** creates an anonymous mailbox; returns its address and session token. */

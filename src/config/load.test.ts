@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseFlags, redactConfig } from './load.js';
+
+describe('loadConfig', () => {
+  it('has working laptop defaults (DESIGN "Processes")', () => {
+    const c = loadConfig();
+    expect(c).toMatchObject({ http_host: '127.0.0.1', http_port: 8025, smtp_host: '127.0.0.1', smtp_port: 2525, data_dir: './data', domains: ['inboxd.test'], sweep_interval: 60, smtp_greeting_delay: 0 });
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('takes env over defaults and flags over env', () => {
+    const env = { INBOXD_HTTP_PORT: '9000', INBOXD_DOMAINS: 'A.test, b.test', INBOXD_SMTP_PORT: '2600' };
+    const { flags } = parseFlags(['--http-port', '9100', '--sweep-interval=5']);
+    const c = loadConfig({ env, flags });
+    expect(c.http_port).toBe(9100);
+    expect(c.smtp_port).toBe(2600);
+    expect(c.sweep_interval).toBe(5);
+    expect(c.domains).toEqual(['a.test', 'b.test']);
+  });
+
+  it('lists every bad value, naming the variable and the flag', () => {
+    try {
+      loadConfig({ env: { INBOXD_SMTP_PORT: 'abc', INBOXD_SWEEP_INTERVAL: '0', INBOXD_ENV: 'staging' } });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const problems = (err as ConfigError).problems.join('\n');
+      expect(problems).toMatch(/INBOXD_SMTP_PORT \(--smtp-port\).*"abc"/);
+      expect(problems).toMatch(/INBOXD_SWEEP_INTERVAL \(--sweep-interval\)/);
+      expect(problems).toMatch(/INBOXD_ENV \(--env\)/);
+    }
+  });
+
+  it('refuses a flag without a value and leaves unknown arguments alone', () => {
+    expect(() => parseFlags(['--http-port'])).toThrow(ConfigError);
+    expect(parseFlags(['users', 'create', '--email', 'x@y.z', '--data-dir', '/tmp/d'])).toEqual({ flags: { data_dir: '/tmp/d' }, rest: ['users', 'create', '--email', 'x@y.z'] });
+  });
+
+  it('redacts passwords in URLs when printing', () => {
+    const c = loadConfig({ env: { INBOXD_DATABASE_URL: 'postgres://u:secret@db:5432/x' } });
+    expect(JSON.stringify(redactConfig(c))).not.toContain('secret');
+  });
+});

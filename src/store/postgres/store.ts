@@ -1,0 +1,536 @@
+/**
+ * The scale store: PostgreSQL through a pg Pool, shared by any number of Inboxd nodes. Same
+ * semantics as `store/sqlite` (the reference); what SQLite gets from its single writer, this
+ * store gets from row locks and advisory locks inside each transaction:
+ * - seq and quota: the recipient mailboxes are locked (FOR UPDATE, in id order so two
+ *   multi-recipient deliveries cannot deadlock) before their counters move;
+ * - an owner's mailbox cap: `pg_advisory_xact_lock(owner)` serialises one owner's creations;
+ * - expiry: `FOR UPDATE SKIP LOCKED` lets concurrent sweepers each take disjoint mailboxes.
+ *
+ * Every session runs with synchronous_commit=on (DESIGN rule 6: "250" means on disk). There is
+ * no application-level group commit: each delivery is its own transaction on its own pooled
+ * connection, and PostgreSQL's WAL flush already covers concurrent commits with one sync.
+ * Not for: SQL of the embedded store (see `store/sqlite`), row mapping (`rows.ts`).
+ */
+import pg from 'pg';
+import { DomainError } from '../../core/errors.js';
+import { newId } from '../../core/tokens.js';
+import type { ApiKey, Mailbox, Message, MessageSummary, OwnerType, Plan, User } from '../../core/types.js';
+import { readMigrations } from '../migrations.js';
+import type {
+  CreateMailboxRules,
+  InsertedMessage,
+  ListMessagesQuery,
+  NewMailbox,
+  NewMessage,
+  PurgeResult,
+  Store,
+} from '../store.js';
+import { isConnectionError, isRetryable, sqlState, storageError } from './errors.js';
+import { type Row, SUMMARY_COLUMNS, text, toApiKey, toMailbox, toMessage, toPlan, toSummary, toUser } from './rows.js';
+
+export interface PostgresStoreOptions {
+  url: string;
+  /** connections in this node's pool; runExclusive holds one while its work uses others. */
+  poolSize: number;
+  /** a schema to work in (created when missing); default: the server's search_path. */
+  schema?: string;
+  /** how long to wait for a connection before answering storage_unavailable. */
+  connectTimeoutMs?: number;
+  /** a statement with no answer after this long fails and its connection is dropped. */
+  queryTimeoutMs?: number;
+  /** told about errors on idle connections (the pool drops them and reconnects on demand). */
+  onIdleError?: (err: Error) => void;
+}
+
+/** first keys of the two-key advisory locks, so Inboxd's locks never collide with each other. */
+const LOCK_MIGRATE = 0x1b0c0001;
+const LOCK_OWNER = 0x1b0c0002;
+const LOCK_EXCLUSIVE = 0x1b0c0003;
+
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+const TX_ATTEMPTS = 3;
+const MIGRATION_TIMEOUT_MS = 600_000;
+
+/** creates the store, and its schema when `schema` is given and missing. */
+export async function createPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
+  const store = new PostgresStore(options);
+  if (options.schema !== undefined) {
+    try {
+      await store.ensureSchema();
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+  }
+  return store;
+}
+
+export class PostgresStore implements Store {
+  private readonly pool: pg.Pool;
+  private readonly schema: string | undefined;
+  private closed = false;
+
+  constructor(options: PostgresStoreOptions) {
+    if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) {
+      throw new Error(`invalid PostgreSQL schema name ${JSON.stringify(options.schema)}: letters, digits and _ only`);
+    }
+    this.schema = options.schema;
+    // session settings go in the startup packet, so every pooled connection has them before its
+    // first statement, without an extra round trip
+    const settings = ['-c synchronous_commit=on'];
+    if (options.schema !== undefined) settings.push(`-c search_path=${options.schema}`);
+    const fromUrl = safeUrl(options.url)?.searchParams.get('options');
+    this.pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize,
+      options: [fromUrl, ...settings].filter(Boolean).join(' '),
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+      query_timeout: options.queryTimeoutMs ?? 30_000,
+      idleTimeoutMillis: 30_000,
+      keepAlive: true,
+    });
+    // an idle connection that breaks (server restart, network) is dropped by the pool; without a
+    // listener the 'error' event would crash the process
+    this.pool.on('error', (err) => options.onIdleError?.(err));
+  }
+
+  /** CREATE SCHEMA IF NOT EXISTS, tolerating a concurrent creator. */
+  async ensureSchema(): Promise<void> {
+    if (this.schema === undefined) return;
+    try {
+      await this.pool.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
+    } catch (err) {
+      // two nodes creating it at once: the loser sees a unique violation on pg_namespace
+      if (sqlState(err) !== '23505' && sqlState(err) !== '42P06') throw storageError(err);
+    }
+  }
+
+  // ── plumbing ─────────────────────────────────────────────────────────────────────────────────
+
+  private async query(sql: string, params: unknown[] = []): Promise<Row[]> {
+    try {
+      return (await this.pool.query(sql, params)).rows as Row[];
+    } catch (err) {
+      throw storageError(err);
+    }
+  }
+
+  private async connect(): Promise<pg.PoolClient> {
+    if (this.closed) throw new DomainError('storage_unavailable', 'storage unavailable: the store is closed');
+    try {
+      return await this.pool.connect();
+    } catch (err) {
+      throw storageError(err);
+    }
+  }
+
+  /**
+   * runs `fn` in one transaction (READ COMMITTED; the locks `fn` takes do the serialising).
+   * Deadlocks and serialisation failures are retried; a connection that failed is destroyed
+   * rather than returned to the pool.
+   */
+  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const out = await fn(client);
+        await client.query('COMMIT');
+        return out;
+      } catch (err) {
+        try {
+          await client.query('ROLLBACK');
+        } catch {
+          broken = err instanceof Error ? err : new Error(String(err));
+        }
+        if (isConnectionError(err)) broken ??= err as Error;
+        if (attempt < TX_ATTEMPTS && isRetryable(err)) continue;
+        throw storageError(err);
+      } finally {
+        client.release(broken);
+      }
+    }
+  }
+
+  async migrate(): Promise<void> {
+    const client = await this.connect();
+    const key = this.schema ?? 'public';
+    let broken: Error | undefined;
+    try {
+      // a session lock: N nodes starting together apply each migration once, the others wait
+      await client.query({ text: 'SELECT pg_advisory_lock($1, hashtext($2))', values: [LOCK_MIGRATE, key], query_timeout: MIGRATION_TIMEOUT_MS });
+      try {
+        await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+        const done = new Set((await client.query('SELECT version FROM schema_migrations')).rows.map((r: Row) => Number(r.version)));
+        for (const m of readMigrations('postgres')) {
+          if (done.has(m.version)) continue;
+          await client.query('BEGIN');
+          try {
+            await client.query({ text: m.sql, query_timeout: MIGRATION_TIMEOUT_MS });
+            await client.query('INSERT INTO schema_migrations VALUES ($1, $2, $3)', [m.version, m.name, Date.now()]);
+            await client.query('COMMIT');
+          } catch (err) {
+            await client.query('ROLLBACK').catch(() => undefined);
+            throw err;
+          }
+        }
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_MIGRATE, key]);
+      }
+    } catch (err) {
+      // dropping the session also drops a lock we could not release
+      broken = err instanceof Error ? err : new Error(String(err));
+      throw storageError(err);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /**
+   * runs `fn` while holding a cluster-wide advisory lock named `name`, or returns null at once
+   * when another session holds it (one sweeper per tick among many nodes). The lock is a
+   * session lock on a connection held for the duration; `fn` itself uses other connections.
+   * If that connection dies, PostgreSQL releases the lock, so `fn` must be safe to overlap.
+   */
+  async runExclusive<T>(name: string, fn: () => Promise<T>): Promise<T | null> {
+    const client = await this.connect();
+    const key = `${this.schema ?? 'public'}:${name}`;
+    let broken: Error | undefined;
+    try {
+      let got: boolean;
+      try {
+        const r = await client.query('SELECT pg_try_advisory_lock($1, hashtext($2)) AS got', [LOCK_EXCLUSIVE, key]);
+        got = Boolean((r.rows[0] as Row).got);
+      } catch (err) {
+        broken = err as Error;
+        throw storageError(err);
+      }
+      if (!got) return null;
+      try {
+        return await fn();
+      } finally {
+        try {
+          await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_EXCLUSIVE, key]);
+        } catch (err) {
+          broken = err as Error;
+        }
+      }
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+
+  // ── plans, users, keys ───────────────────────────────────────────────────────────────────────
+
+  async getPlan(name: string): Promise<Plan | null> {
+    const [r] = await this.query('SELECT * FROM plans WHERE name = $1', [name]);
+    return r ? toPlan(r) : null;
+  }
+
+  async listPlans(): Promise<Plan[]> {
+    return (await this.query('SELECT * FROM plans ORDER BY name')).map(toPlan);
+  }
+
+  async createPlan(plan: Plan): Promise<Plan> {
+    const rows = await this.query('INSERT INTO plans VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING RETURNING name', [
+      plan.name,
+      plan.maxMailboxes,
+      plan.maxMessagesPerMailbox,
+      plan.defaultTtlMinutes,
+      plan.maxTtlMinutes,
+      plan.maxMessageBytes,
+    ]);
+    if (rows.length === 0) throw new DomainError('address_taken', `plan ${plan.name} already exists`);
+    return plan;
+  }
+
+  async updatePlan(name: string, changes: Partial<Omit<Plan, 'name'>>): Promise<Plan> {
+    return this.tx(async (c) => {
+      const [r] = (await c.query('SELECT * FROM plans WHERE name = $1 FOR UPDATE', [name])).rows as Row[];
+      if (!r) throw new DomainError('not_found', `no plan named ${name}`);
+      const p = { ...toPlan(r), ...changes };
+      await c.query(
+        'UPDATE plans SET max_mailboxes = $1, max_messages_per_mailbox = $2, default_ttl_minutes = $3, max_ttl_minutes = $4, max_message_bytes = $5 WHERE name = $6',
+        [p.maxMailboxes, p.maxMessagesPerMailbox, p.defaultTtlMinutes, p.maxTtlMinutes, p.maxMessageBytes, name],
+      );
+      return p;
+    });
+  }
+
+  async createUser(input: { email: string; plan: string }): Promise<User> {
+    const user: User = { id: newId(), email: input.email, plan: input.plan, active: true, createdAt: Date.now() };
+    return this.tx(async (c) => {
+      if ((await c.query('SELECT 1 FROM plans WHERE name = $1', [input.plan])).rowCount === 0) {
+        throw new DomainError('invalid_input', `no plan named ${input.plan}`);
+      }
+      const r = await c.query('INSERT INTO users (id, email, plan, active, created_at) VALUES ($1, $2, $3, TRUE, $4) ON CONFLICT (email) DO NOTHING', [
+        user.id,
+        user.email,
+        user.plan,
+        user.createdAt,
+      ]);
+      if (r.rowCount === 0) throw new DomainError('address_taken', `a user with email ${input.email} exists`);
+      return user;
+    });
+  }
+
+  async getUserByEmail(email: string): Promise<User | null> {
+    const [r] = await this.query('SELECT * FROM users WHERE email = $1', [email]);
+    return r ? toUser(r) : null;
+  }
+
+  async getUser(id: string): Promise<User | null> {
+    const [r] = await this.query('SELECT * FROM users WHERE id = $1', [id]);
+    return r ? toUser(r) : null;
+  }
+
+  async listUsers(): Promise<User[]> {
+    return (await this.query('SELECT * FROM users ORDER BY created_at, id')).map(toUser);
+  }
+
+  async createApiKey(input: { userId: string; name: string; keyHash: string; prefix: string }): Promise<ApiKey> {
+    const key: ApiKey = { id: newId(), userId: input.userId, prefix: input.prefix, name: input.name, createdAt: Date.now(), lastUsedAt: null, active: true };
+    await this.query('INSERT INTO api_keys (id, user_id, key_hash, prefix, name, created_at, active) VALUES ($1, $2, $3, $4, $5, $6, TRUE)', [
+      key.id,
+      key.userId,
+      input.keyHash,
+      key.prefix,
+      key.name,
+      key.createdAt,
+    ]);
+    return key;
+  }
+
+  async findApiKey(keyHash: string, now: number): Promise<{ key: ApiKey; user: User } | null> {
+    const [r] = await this.query(
+      `SELECT k.*, u.email AS u_email, u.plan AS u_plan, u.active AS u_active, u.created_at AS u_created_at
+       FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = $1 AND k.active AND u.active`,
+      [keyHash],
+    );
+    if (!r) return null;
+    // last use is advisory: a lost update under concurrency is harmless
+    await this.query('UPDATE api_keys SET last_used_at = $1 WHERE id = $2', [now, r.id]);
+    return {
+      key: toApiKey(r),
+      user: toUser({ id: r.user_id, email: r.u_email, plan: r.u_plan, active: r.u_active, created_at: r.u_created_at }),
+    };
+  }
+
+  async listApiKeys(userId: string): Promise<ApiKey[]> {
+    return (await this.query('SELECT * FROM api_keys WHERE user_id = $1 ORDER BY created_at, id', [userId])).map(toApiKey);
+  }
+
+  // ── mailboxes ────────────────────────────────────────────────────────────────────────────────
+
+  async createMailbox(input: NewMailbox, rules: CreateMailboxRules): Promise<Mailbox> {
+    return this.tx(async (c) => {
+      // one owner's creations run one at a time, so the count below cannot go stale
+      await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_OWNER, input.ownerId]);
+      const [old] = (await c.query('SELECT * FROM mailboxes WHERE address = $1 FOR UPDATE', [input.address])).rows as Row[];
+      if (old) {
+        const o = toMailbox(old);
+        const live = o.active && o.expiresAt > rules.now;
+        const endedAt = Number(old.ended_at ?? o.expiresAt);
+        const sameOwner = o.ownerId === input.ownerId;
+        if (live || (!sameOwner && rules.now < endedAt + rules.quarantineMs)) {
+          throw new DomainError('address_taken', `${input.address} is not available`);
+        }
+        await c.query('DELETE FROM mailboxes WHERE id = $1', [o.id]);
+      }
+      if (rules.maxMailboxes >= 0) {
+        const [{ n }] = (await c.query('SELECT count(*) AS n FROM mailboxes WHERE owner_id = $1 AND active AND expires_at > $2', [input.ownerId, rules.now]))
+          .rows as [Row];
+        if (Number(n) >= rules.maxMailboxes) {
+          throw new DomainError('quota_exceeded', `limit of ${rules.maxMailboxes} active mailboxes reached`, { limit: rules.maxMailboxes });
+        }
+      }
+      try {
+        const { rows } = await c.query(
+          `INSERT INTO mailboxes (id, address, domain, owner_type, owner_id, token_hash, plan, group_label, created_at, expires_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+          [newId(rules.now), input.address, input.domain, input.ownerType, input.ownerId, input.tokenHash, input.plan, input.group, rules.now, input.expiresAt],
+        );
+        return toMailbox(rows[0] as Row);
+      } catch (err) {
+        // another owner created the same address between our read and our insert
+        if (sqlState(err) === '23505') throw new DomainError('address_taken', `${input.address} is not available`);
+        throw err;
+      }
+    });
+  }
+
+  async getMailbox(address: string): Promise<Mailbox | null> {
+    const [r] = await this.query('SELECT * FROM mailboxes WHERE address = $1', [address]);
+    return r ? toMailbox(r) : null;
+  }
+
+  async getMailboxById(id: string): Promise<Mailbox | null> {
+    const [r] = await this.query('SELECT * FROM mailboxes WHERE id = $1', [id]);
+    return r ? toMailbox(r) : null;
+  }
+
+  async getMailboxByTokenHash(tokenHash: string): Promise<Mailbox | null> {
+    const [r] = await this.query('SELECT * FROM mailboxes WHERE token_hash = $1', [tokenHash]);
+    return r ? toMailbox(r) : null;
+  }
+
+  async listMailboxes(owner: { ownerType: OwnerType[]; ownerId: string }, now: number, group?: string): Promise<Mailbox[]> {
+    const rows = await this.query(
+      `SELECT * FROM mailboxes WHERE owner_id = $1 AND owner_type = ANY($2::text[]) AND active AND expires_at > $3
+       ${group !== undefined ? 'AND group_label = $4' : ''} ORDER BY created_at DESC, id DESC`,
+      [owner.ownerId, owner.ownerType, now, ...(group !== undefined ? [group] : [])],
+    );
+    return rows.map(toMailbox);
+  }
+
+  async setMailboxExpiry(id: string, expiresAt: number): Promise<Mailbox> {
+    const [r] = await this.query('UPDATE mailboxes SET expires_at = $1 WHERE id = $2 RETURNING *', [expiresAt, id]);
+    if (!r) throw new DomainError('mailbox_not_found', 'mailbox not found');
+    return toMailbox(r);
+  }
+
+  async deleteMailbox(id: string, now: number): Promise<void> {
+    await this.query('UPDATE mailboxes SET active = FALSE, deleted_at = $1, ended_at = $1 WHERE id = $2 AND deleted_at IS NULL', [now, id]);
+  }
+
+  // ── messages ─────────────────────────────────────────────────────────────────────────────────
+
+  async insertMessages(messages: NewMessage[]): Promise<InsertedMessage[]> {
+    if (messages.length === 0) return [];
+    return this.tx(async (c) => {
+      // lock every recipient mailbox up front, in id order: seq and quota move under the lock,
+      // and two multi-recipient deliveries always lock in the same order (no deadlock)
+      const ids = [...new Set(messages.map((m) => m.mailboxId))].sort();
+      const { rows } = await c.query('SELECT id, active, expires_at, message_count FROM mailboxes WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [ids]);
+      const boxes = new Map((rows as Row[]).map((r) => [String(r.id), { active: Boolean(r.active), expiresAt: Number(r.expires_at), count: Number(r.message_count) }]));
+      const out: InsertedMessage[] = [];
+      for (const m of messages) {
+        const mb = boxes.get(m.mailboxId);
+        if (!mb || !mb.active) throw new DomainError('mailbox_not_found', 'mailbox not found');
+        if (mb.expiresAt <= m.now) throw new DomainError('mailbox_expired', 'mailbox expired');
+        if (m.maxMessages >= 0 && mb.count >= m.maxMessages) {
+          throw new DomainError('quota_exceeded', `mailbox holds its limit of ${m.maxMessages} messages`, { limit: m.maxMessages });
+        }
+        const [u] = (await c.query('UPDATE mailboxes SET last_seq = last_seq + 1, message_count = message_count + 1 WHERE id = $1 RETURNING last_seq', [m.mailboxId]))
+          .rows as [Row];
+        mb.count += 1;
+        const seq = Number(u.last_seq);
+        const id = newId(m.receivedAt);
+        const k = m.content;
+        await c.query(
+          `INSERT INTO messages (id, mailbox_id, seq, received_at, from_json, to_json, cc_json, subject, message_id_header, date_header,
+             size, body_text, body_html, headers_json, attachments_json, codes_json, links_json, tag, source, envelope_from, verdicts_json, parse_error)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
+          [
+            id, m.mailboxId, seq, m.receivedAt, k.from ? JSON.stringify(k.from) : null, JSON.stringify(k.to), JSON.stringify(k.cc),
+            text(k.subject), text(k.messageIdHeader), text(k.date), m.size, text(k.bodyText), text(k.bodyHtml), JSON.stringify(k.headers),
+            JSON.stringify(k.attachments), JSON.stringify(k.codes), JSON.stringify(k.links), text(m.tag), m.source, text(m.envelopeFrom),
+            m.verdicts ? JSON.stringify(m.verdicts) : null, text(k.parseError),
+          ],
+        );
+        await c.query('INSERT INTO raw_sources (message_id, bytes) VALUES ($1, $2)', [id, m.raw]);
+        out.push({ id, mailboxId: m.mailboxId, seq });
+      }
+      return out;
+    });
+  }
+
+  async listMessages(mailboxId: string, q: ListMessagesQuery): Promise<MessageSummary[]> {
+    const where = ['m.mailbox_id = $1'];
+    const args: unknown[] = [mailboxId];
+    if (q.afterSeq !== undefined) {
+      args.push(q.afterSeq);
+      where.push(`m.seq > $${args.length}`);
+    }
+    if (q.unread) where.push('NOT m.is_read');
+    args.push(q.limit);
+    const rows = await this.query(
+      `SELECT ${SUMMARY_COLUMNS} FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id
+       WHERE ${where.join(' AND ')} ORDER BY m.seq ${q.order === 'asc' ? 'ASC' : 'DESC'} LIMIT $${args.length}`,
+      args,
+    );
+    return rows.map(toSummary);
+  }
+
+  async getMessage(mailboxId: string, messageId: string): Promise<Message | null> {
+    const [r] = await this.query('SELECT m.*, b.address FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id WHERE m.mailbox_id = $1 AND m.id = $2', [
+      mailboxId,
+      messageId,
+    ]);
+    return r ? toMessage(r) : null;
+  }
+
+  async markRead(mailboxId: string, messageId: string): Promise<void> {
+    await this.query('UPDATE messages SET is_read = TRUE WHERE mailbox_id = $1 AND id = $2', [mailboxId, messageId]);
+  }
+
+  async deleteMessage(mailboxId: string, messageId: string): Promise<Message | null> {
+    return this.tx(async (c) => {
+      // DELETE … RETURNING: of two concurrent deletes only one gets the row, so the count moves once
+      const { rows } = await c.query(
+        `WITH gone AS (DELETE FROM messages WHERE mailbox_id = $1 AND id = $2 RETURNING *)
+         SELECT gone.*, b.address FROM gone JOIN mailboxes b ON b.id = gone.mailbox_id`,
+        [mailboxId, messageId],
+      );
+      const r = rows[0] as Row | undefined;
+      if (!r) return null;
+      await c.query('UPDATE mailboxes SET message_count = message_count - 1 WHERE id = $1', [mailboxId]);
+      return toMessage(r);
+    });
+  }
+
+  async getRawSource(mailboxId: string, messageId: string): Promise<Buffer | null> {
+    const [r] = await this.query('SELECT r.bytes FROM raw_sources r JOIN messages m ON m.id = r.message_id WHERE m.mailbox_id = $1 AND m.id = $2', [
+      mailboxId,
+      messageId,
+    ]);
+    return r ? (r.bytes as Buffer) : null;
+  }
+
+  // ── expiry ───────────────────────────────────────────────────────────────────────────────────
+
+  async expireMailboxes(now: number, limit: number): Promise<Mailbox[]> {
+    // SKIP LOCKED: concurrent sweepers take disjoint rows, and `AND m.active` makes a row that
+    // another sweeper already ended count for nobody else, so each mailbox is returned once
+    const rows = await this.query(
+      `WITH due AS (
+         SELECT id FROM mailboxes WHERE active AND expires_at <= $1 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED
+       )
+       UPDATE mailboxes m SET active = FALSE, ended_at = m.expires_at FROM due WHERE m.id = due.id AND m.active RETURNING m.*`,
+      [now, limit],
+    );
+    return rows.map(toMailbox).sort((a, b) => a.expiresAt - b.expiresAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  async purge(now: number, retentionMs: number, quarantineMs: number): Promise<PurgeResult> {
+    return this.tx(async (c) => {
+      const messages =
+        (await c.query('DELETE FROM messages WHERE mailbox_id IN (SELECT id FROM mailboxes WHERE NOT active AND ended_at <= $1)', [now - retentionMs])).rowCount ?? 0;
+      if (messages > 0) {
+        await c.query('UPDATE mailboxes SET message_count = 0 WHERE NOT active AND ended_at <= $1 AND message_count > 0', [now - retentionMs]);
+      }
+      const mailboxes = (await c.query('DELETE FROM mailboxes WHERE NOT active AND ended_at <= $1', [now - quarantineMs])).rowCount ?? 0;
+      return { messages, mailboxes };
+    });
+  }
+}
+
+function safeUrl(url: string): URL | null {
+  try {
+    return new URL(url);
+  } catch {
+    return null;
+  }
+}
