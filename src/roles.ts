@@ -43,8 +43,8 @@ export function coreSettings(config: Config): CoreSettings {
   return {
     domains: config.domains,
     anonymousPlan: config.anonymous_plan,
-    defaultTtlMinutes: config.default_ttl_minutes,
-    maxTtlMinutes: config.max_ttl_minutes,
+    defaultTtlMinutes: config.ttl_default_minutes,
+    maxTtlMinutes: config.ttl_max_minutes,
     quarantineMs: config.quarantine_days * 86_400_000,
     maxMessageBytes: config.smtp_max_message_bytes,
   };

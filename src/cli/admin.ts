@@ -123,9 +123,11 @@ async function run(store: Store, resource: string | undefined, action: string | 
 
 export async function admin(argv: string[]): Promise<number> {
   const { config, rest } = configFromProcess(argv);
+  // node's parseArgs reads "-1" as an option; DESIGN's "-1 = unlimited" must work as typed
+  const args = rest.flatMap((a, i) => (/^-\d+$/.test(a) && rest[i - 1]?.startsWith('--') ? [] : /^--/.test(a) && /^-\d+$/.test(rest[i + 1] ?? '') ? [`${a}=${rest[i + 1]}`] : [a]));
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
     process.stderr.write(`inboxd admin: ${(err as Error).message}\n`);
     return 2;

@@ -1,0 +1,76 @@
+// `inboxd admin` as an operator runs it: plans, users, keys against a real SQLite file; the key
+// is printed once and only its SHA-256 is stored, and it works against the API.
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { hashSecret } from '../../src/core/tokens.js';
+import { startTestServer } from '../harness.js';
+import { runInboxd } from './run.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'inboxd-admin-'));
+const env = { INBOXD_DATA_DIR: dir, INBOXD_LOG_LEVEL: 'silent' };
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('inboxd admin', () => {
+  it('lists the seeded plans, creates and updates one', async () => {
+    const list = await runInboxd(['admin', 'plans', 'list', '--json'], env);
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout).map((p: { name: string }) => p.name)).toEqual(['free', 'pro']);
+    const created = await runInboxd(
+      ['admin', 'plans', 'create', '--name', 'team', '--max-mailboxes', '50', '--max-messages-per-mailbox', '-1', '--default-ttl-minutes', '30', '--max-ttl-minutes', '600', '--max-message-bytes', '1000000'],
+      env,
+    );
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain('created plan team');
+    const updated = await runInboxd(['admin', 'plans', 'update', '--name', 'team', '--max-mailboxes', '75', '--json'], env);
+    expect(JSON.parse(updated.stdout)).toMatchObject({ name: 'team', max_mailboxes: 75, max_messages_per_mailbox: -1 });
+    const bad = await runInboxd(['admin', 'plans', 'update', '--name', 'team', '--max-mailboxes', 'lots'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--max-mailboxes must be an integer');
+  });
+
+  it('creates a user and a key that is shown once, stored as SHA-256, and opens the API', async () => {
+    const user = await runInboxd(['admin', 'users', 'create', '--email', 'CI@Example.com', '--plan', 'team', '--json'], env);
+    expect(user.code).toBe(0);
+    expect(JSON.parse(user.stdout)).toMatchObject({ email: 'ci@example.com', plan: 'team' });
+    const dup = await runInboxd(['admin', 'users', 'create', '--email', 'ci@example.com'], env);
+    expect(dup.code).toBe(1);
+
+    const made = await runInboxd(['admin', 'keys', 'create', '--user', 'ci@example.com', '--name', 'github', '--json'], env);
+    expect(made.code).toBe(0);
+    const { key, prefix } = JSON.parse(made.stdout);
+    expect(key).toMatch(/^ibx_[A-Za-z0-9_-]{43}$/);
+    expect(key.startsWith(prefix)).toBe(true);
+
+    const db = new Database(join(dir, 'inboxd.db'), { readonly: true });
+    const rows = db.prepare('SELECT * FROM api_keys').all() as Record<string, unknown>[];
+    db.close();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.key_hash).toBe(hashSecret(key));
+    expect(JSON.stringify(rows)).not.toContain(key);
+
+    const listed = await runInboxd(['admin', 'keys', 'list', '--user', 'ci@example.com'], env);
+    expect(listed.stdout).toContain(prefix);
+    expect(listed.stdout).not.toContain(key);
+
+    const s = await startTestServer({ data_dir: dir });
+    try {
+      const res = await s.api('POST', '/api/v1/mailboxes', { token: key, body: { local_part: 'from-cli' } });
+      expect(res.status).toBe(201);
+      expect(res.body.owner_type).toBe('api');
+    } finally {
+      await s.inboxd.close();
+    }
+  });
+
+  it('stops start-up on a bad setting with a message naming the variable and the flag', async () => {
+    const res = await runInboxd(['serve'], { ...env, INBOXD_SMTP_PORT: 'abc' });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/INBOXD_SMTP_PORT \(--smtp-port\)/);
+    const flag = await runInboxd(['serve', '--http-port', '70000'], env);
+    expect(flag.code).toBe(1);
+    expect(flag.stderr).toMatch(/INBOXD_HTTP_PORT \(--http-port\).*70000/);
+  });
+});
