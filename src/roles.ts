@@ -13,6 +13,7 @@ import { createDelivery, type Delivery } from './core/delivery.js';
 import type { Bus } from './core/events.js';
 import type { Logger } from './core/log.js';
 import { createLogger } from './log.js';
+import { extractAttachment } from './mime/attachments.js';
 import { createParserPool } from './mime/pool.js';
 import { createStore } from './store/create-store.js';
 import type { Store } from './store/store.js';
@@ -56,9 +57,10 @@ export async function startInboxd(config: Config, options: StartOptions = {}): P
   const store = options.store ?? (await createStore(config));
   if (config.migrate) await store.migrate();
   const bus = options.bus ?? (await createBus(config));
-  const core: CoreDeps = { store, bus, clock, log, settings: coreSettings(config) };
   const parser = createParserPool({ workers: config.parse_workers, timeoutMs: config.parse_timeout, memoryMb: config.parse_memory_mb });
-  const delivery = createDelivery(core, (raw) => parser.parse(raw));
+  const mime = { parse: (raw: Buffer) => parser.parse(raw), attachment: (raw: Buffer, index: number) => extractAttachment(raw, index) };
+  const core: CoreDeps = { store, bus, clock, log, mime, settings: coreSettings(config) };
+  const delivery = createDelivery(core);
   const roles = new Set(config.roles);
 
   let http: Inboxd['http'] = null;
@@ -77,6 +79,8 @@ export async function startInboxd(config: Config, options: StartOptions = {}): P
           anonymousRatePerMinute: config.anonymous_rate,
           pingIntervalMs: config.ws_ping_interval * 1000,
           maxBufferedBytes: config.ws_max_buffered_bytes,
+          waitMaxTimeoutSeconds: config.wait_max_timeout,
+          docs: config.docs ?? config.env !== 'production',
         },
       });
       await app.listen({ port: config.http_port, host: config.http_host });

@@ -50,6 +50,8 @@ export const settings = {
   ttl_max_minutes: posInt.default(43_200).describe('ceiling on any TTL, over every plan'),
   anonymous_plan: z.string().min(1).default('free').describe('plan used for anonymous mailboxes'),
   anonymous_rate: nonNegInt.default(0).describe('anonymous creations per client address per minute (0 = no rate limit)'),
+  wait_max_timeout: posInt.default(300).describe('longest long-poll wait a client may ask for, in seconds'),
+  docs: bool.optional().describe('serve /openapi.json and the /docs viewer (default: on, except in production)'),
   ws_ping_interval: posInt.default(30).describe('seconds between ping events on WebSocket and SSE streams'),
   ws_max_buffered_bytes: posInt.default(4_194_304).describe('output a slow WebSocket may have queued before it is dropped'),
   parse_timeout: posInt.default(10_000).describe('milliseconds a MIME parse may take before the message is stored unparsed'),

@@ -5,6 +5,7 @@
 import type { Clock } from './clock.js';
 import type { Bus } from './events.js';
 import type { Logger } from './log.js';
+import type { AttachmentData, MessageContent } from './types.js';
 import type { Store } from '../store/store.js';
 
 export interface CoreSettings {
@@ -18,10 +19,19 @@ export interface CoreSettings {
   maxMessageBytes: number;
 }
 
+/** the MIME port: implemented by `mime/` (worker threads); core never imports the parser. */
+export interface MimePort {
+  /** parses raw bytes; never rejects (a failed parse comes back with parseError set). */
+  parse(raw: Buffer): Promise<MessageContent>;
+  /** attachment `index` of a raw message, or null when there is none. */
+  attachment(raw: Buffer, index: number): Promise<AttachmentData | null>;
+}
+
 export interface CoreDeps {
   store: Store;
   bus: Bus;
   clock: Clock;
   log: Logger;
+  mime: MimePort;
   settings: CoreSettings;
 }

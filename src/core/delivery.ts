@@ -10,11 +10,8 @@ import { DomainError, isDomainError } from './errors.js';
 import type { NewMessageEvent } from './events.js';
 import { publishQuietly } from './mailboxes.js';
 import { checkMessageQuota, checkMessageSize } from './quota.js';
-import type { Mailbox, MessageContent, MessageSource, Plan } from './types.js';
+import type { Mailbox, MessageSource, Plan } from './types.js';
 import type { InsertedMessage } from '../store/store.js';
-
-/** turns raw bytes into content; never rejects (a failed parse comes back with parseError set). */
-export type ParseFn = (raw: Buffer) => Promise<MessageContent>;
 
 /** an accepted recipient, judged on its own mailbox, owner and plan. */
 export interface Recipient {
@@ -48,7 +45,7 @@ export interface Delivery {
   deliver(raw: Buffer, recipients: Recipient[], meta: DeliveryMeta): Promise<InsertedMessage[]>;
 }
 
-export function createDelivery(deps: CoreDeps, parse: ParseFn): Delivery {
+export function createDelivery(deps: CoreDeps): Delivery {
   const { store, clock, settings } = deps;
   const log = deps.log.child({ component: 'delivery' });
 
@@ -75,7 +72,7 @@ export function createDelivery(deps: CoreDeps, parse: ParseFn): Delivery {
   async function deliver(raw: Buffer, recipients: Recipient[], meta: DeliveryMeta): Promise<InsertedMessage[]> {
     if (recipients.length === 0) throw new DomainError('invalid_input', 'no recipients');
     for (const r of recipients) checkMessageSize(raw.length, r.plan, settings);
-    const content = await parse(raw);
+    const content = await deps.mime.parse(raw);
     if (content.parseError) log.warn({ parseError: content.parseError, size: raw.length }, 'stored unparsed');
     const now = clock.now();
     const inserted = await store.insertMessages(

@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'quota_exceeded',
   'rate_limited',
   'wait_timeout',
+  'unexpected_message',
   'invalid_signature',
   'storage_unavailable',
 ] as const;

@@ -128,6 +128,22 @@ export async function deleteMailbox(deps: CoreDeps, principal: Principal, addres
   await publishQuietly(deps, mailbox.address, { event: 'mailbox_deleted', address: mailbox.address });
 }
 
+/**
+ * deletes every live mailbox of the key owner that carries the group label; returns their addresses.
+ * @throws DomainError unauthorized | forbidden (a session token cannot tear down a group)
+ */
+export async function deleteGroup(deps: CoreDeps, principal: Principal, group: string): Promise<string[]> {
+  if (principal.kind === 'anonymous') throw new DomainError('unauthorized', 'an API key is required');
+  if (principal.kind !== 'user') throw new DomainError('forbidden', 'deleting a group needs an API key');
+  const boxes = await deps.store.listMailboxes({ ownerType: ['api', 'mcp'], ownerId: principal.user.id }, deps.clock.now(), group);
+  const now = deps.clock.now();
+  for (const m of boxes) {
+    await deps.store.deleteMailbox(m.id, now);
+    await publishQuietly(deps, m.address, { event: 'mailbox_deleted', address: m.address });
+  }
+  return boxes.map((m) => m.address);
+}
+
 /** publishes after a commit: a bus failure is logged, never turned into a failure of the commit. */
 export async function publishQuietly(deps: CoreDeps, address: string, event: Parameters<CoreDeps['bus']['publish']>[1]): Promise<void> {
   try {

@@ -5,13 +5,15 @@ import { openMailbox, type Principal } from './auth.js';
 import type { CoreDeps } from './context.js';
 import { DomainError } from './errors.js';
 import { publishQuietly } from './mailboxes.js';
-import type { Mailbox, Message, MessageSummary } from './types.js';
+import type { AttachmentData, Mailbox, Message, MessageSummary } from './types.js';
 
 export interface ListQuery {
   afterSeq?: number | undefined;
   limit?: number | undefined;
   unread?: boolean | undefined;
   order?: 'asc' | 'desc' | undefined;
+  from?: string | undefined;
+  subject?: string | undefined;
 }
 
 export const MAX_LIST_LIMIT = 200;
@@ -33,6 +35,8 @@ export async function listMessages(
     limit,
     unread: q.unread,
     order: q.order ?? 'desc',
+    from: q.from,
+    subject: q.subject,
   });
   return { mailbox, messages };
 }
@@ -55,6 +59,17 @@ export async function readRawSource(deps: CoreDeps, principal: Principal, addres
   const raw = await deps.store.getRawSource(mailbox.id, messageId);
   if (!raw) throw new DomainError('message_not_found', 'message not found');
   return raw;
+}
+
+/**
+ * one attachment's bytes, read back from the raw source.
+ * @throws DomainError message_not_found (also for an index the message does not have)
+ */
+export async function readAttachment(deps: CoreDeps, principal: Principal, address: string, messageId: string, index: number): Promise<AttachmentData> {
+  const raw = await readRawSource(deps, principal, address, messageId);
+  const found = await deps.mime.attachment(raw, index);
+  if (!found) throw new DomainError('message_not_found', `message has no attachment ${index}`);
+  return found;
 }
 
 /** deletes one message and tells the mailbox's listeners. */

@@ -91,6 +91,14 @@ export interface ExtractedLink {
 
 export type MessageSource = 'smtp' | 'ses';
 
+/** one attachment's bytes, read back from the raw source on demand. */
+export interface AttachmentData {
+  filename: string | null;
+  /** lower-case MIME type. */
+  contentType: string;
+  content: Uint8Array;
+}
+
 /** the parsed, list-independent content of a message (the same for every recipient). */
 export interface MessageContent {
   from: AddressValue | null;

@@ -2,16 +2,22 @@
  * buildApp: the Fastify edge, assembled from the parts it is given. It never listens (roles.ts
  * does) so tests and roles put together the same app.
  */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { CoreDeps } from '../core/context.js';
 import { RateLimiter } from '../core/rate-limit.js';
 import { errorHandler, sendError } from './errors.js';
+import { sseRoutes } from './realtime/sse.js';
 import { wsRoutes } from './realtime/ws.js';
 import { redactUrl } from './request.js';
+import { domainRoutes } from './routes/domains.js';
 import { healthRoutes } from './routes/health.js';
 import { mailboxRoutes } from './routes/mailboxes.js';
 import { messageRoutes } from './routes/messages.js';
+import { waitRoutes } from './routes/wait.js';
+import { defaultWebDistDir, webRoutes } from './routes/web.js';
 
 export interface HttpSettings {
   bodyLimit: number;
@@ -20,6 +26,9 @@ export interface HttpSettings {
   anonymousRatePerMinute: number;
   pingIntervalMs: number;
   maxBufferedBytes: number;
+  waitMaxTimeoutSeconds: number;
+  /** serve /openapi.json and the /docs viewer */
+  docs: boolean;
 }
 
 export interface AppDeps {
@@ -69,14 +78,38 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
 
-  const anonymousLimiter = new RateLimiter(settings.anonymousRatePerMinute, core.clock);
-  healthRoutes(app, core);
-  mailboxRoutes(app, core, anonymousLimiter);
-  messageRoutes(app, core);
-  wsRoutes(app, core, {
+  // the OpenAPI document is generated from the route schemas registered below
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Inboxd API', version: '1', description: 'Programmable temporary email: mailboxes with a TTL, messages as JSON, events pushed.' },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'an API key (ibx_…)' },
+          sessionToken: { type: 'apiKey', in: 'header', name: 'X-Session-Token', description: 'the session_token of an anonymous mailbox' },
+        },
+      },
+      security: [{ apiKey: [] }, { sessionToken: [] }],
+    },
+  });
+  if (settings.docs) {
+    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    await app.register(swaggerUi, { routePrefix: '/docs' });
+  }
+
+  const realtime = {
     pingIntervalMs: settings.pingIntervalMs,
     maxBufferedBytes: settings.maxBufferedBytes,
     originAllowed: makeOriginCheck(settings.allowedOrigins),
-  });
+  };
+  const anonymousLimiter = new RateLimiter(settings.anonymousRatePerMinute, core.clock);
+  healthRoutes(app, core);
+  domainRoutes(app, core);
+  mailboxRoutes(app, core, anonymousLimiter);
+  waitRoutes(app, core, settings.waitMaxTimeoutSeconds);
+  messageRoutes(app, core);
+  sseRoutes(app, core, realtime);
+  wsRoutes(app, core, realtime);
+  webRoutes(app, { distDir: defaultWebDistDir() });
   return app;
 }

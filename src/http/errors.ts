@@ -21,6 +21,7 @@ export const HTTP_STATUS = {
   quota_exceeded: 429,
   rate_limited: 429,
   wait_timeout: 408,
+  unexpected_message: 409,
   invalid_signature: 403,
   storage_unavailable: 503,
 } as const satisfies Record<ErrorCode, number>;

@@ -39,3 +39,10 @@ export function clientKey(ip: string): string {
 export function redactUrl(url: string): string {
   return url.replace(/([?&](?:token|api_key|session_token)=)[^&#]*/gi, '$1[redacted]');
 }
+
+/** `attachment; filename="…"; filename*=UTF-8''…` (RFC 6266), safe for any given name. */
+export function contentDisposition(filename: string): string {
+  const clean = filename.replace(/[\r\n"\\/]/g, '_').slice(0, 200) || 'download';
+  const ascii = clean.replace(/[^\x20-\x7e]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(clean)}`;
+}

@@ -5,15 +5,12 @@
  * within the same caps, so this parse is known to finish.
  */
 import PostalMime from 'postal-mime';
-import { checkMimeLimits, PARSER_OPTIONS } from './limits.js';
+import { checkMimeLimits, PARSER_OPTIONS, withHeaderBlock } from './limits.js';
+
+import type { AttachmentData } from '../core/types.js';
 
 /** one attachment's bytes and how to label them. */
-export interface AttachmentContent {
-  filename: string | null;
-  /** lower-case MIME type. */
-  contentType: string;
-  content: Uint8Array;
-}
+export type AttachmentContent = AttachmentData;
 
 /**
  * Returns attachment `index` (0-based, the same numbering as `MessageContent.attachments`) of
@@ -21,6 +18,8 @@ export interface AttachmentContent {
  */
 export async function extractAttachment(raw: Uint8Array, index: number): Promise<AttachmentContent | null> {
   if (!Number.isInteger(index) || index < 0) return null;
+  // the same bytes the parse worker saw, so indexes line up
+  raw = withHeaderBlock(raw);
   // the worker refused to parse such a message, so it listed no attachments to ask for
   if (checkMimeLimits(raw)) return null;
   let attachments;

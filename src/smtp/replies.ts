@@ -27,6 +27,7 @@ export const SMTP_REPLIES = {
   quota_exceeded: { code: 452, enhanced: '4.2.2', text: 'Mailbox full' },
   rate_limited: { code: 421, enhanced: '4.7.0', text: 'Too many connections, try again later' },
   wait_timeout: { code: 451, enhanced: '4.4.2', text: 'Timed out' },
+  unexpected_message: { code: 550, enhanced: '5.7.1', text: 'Not allowed' },
   invalid_signature: { code: 550, enhanced: '5.7.1', text: 'Not allowed' },
   storage_unavailable: { code: 451, enhanced: '4.3.0', text: 'Temporary storage failure, try again later' },
 } as const satisfies Record<ErrorCode, SmtpReply>;

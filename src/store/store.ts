@@ -67,6 +67,10 @@ export interface ListMessagesQuery {
   order?: 'desc' | 'asc';
   limit: number;
   unread?: boolean;
+  /** sender address or name contains (case-insensitive) */
+  from?: string | undefined;
+  /** subject contains (case-insensitive) */
+  subject?: string | undefined;
 }
 
 export interface PurgeResult {
@@ -131,4 +135,11 @@ export interface Store {
   /** marks every active mailbox whose expires_at <= now inactive and returns them. */
   expireMailboxes(now: number, limit: number): Promise<Mailbox[]>;
   purge(now: number, retentionMs: number, quarantineMs: number): Promise<PurgeResult>;
+
+  /**
+   * optional: runs `fn` while this node holds the cluster-wide lock `name`, or resolves null at
+   * once when another node holds it (PostgreSQL advisory lock: one sweeper per tick among many).
+   * Stores with a single writer (SQLite) omit it; callers then just run `fn`.
+   */
+  runExclusive?<T>(name: string, fn: () => Promise<T>): Promise<T | null>;
 }

@@ -1,13 +1,15 @@
 /**
- * /api/v1/mailboxes: create, list mine, get, extend, delete. Handlers are one call into core.
+ * /api/v1/mailboxes: create, list mine (optionally a group), delete a group, get, extend,
+ * delete. Handlers are one call into core.
  */
 import type { FastifyInstance } from 'fastify';
 import { authenticate, openMailbox } from '../../core/auth.js';
 import type { CoreDeps } from '../../core/context.js';
-import { createMailbox, deleteMailbox, extendMailbox, listMailboxes } from '../../core/mailboxes.js';
+import { createMailbox, deleteGroup, deleteMailbox, extendMailbox, listMailboxes } from '../../core/mailboxes.js';
 import type { RateLimiter } from '../../core/rate-limit.js';
 import { presentMailbox } from '../../presenters/mailbox.js';
 import { clientKey, credentialsFrom } from '../request.js';
+import { authErrors, errorSchema, mailboxSchema } from '../schemas.js';
 
 const addressParams = {
   type: 'object',
@@ -19,7 +21,7 @@ const createFields = {
   ttl_minutes: { type: 'integer', minimum: 1, description: 'minutes until the mailbox expires; clamped to the plan' },
   address: { type: 'string', maxLength: 254, description: 'a whole address on one of our domains (API key only)' },
   local_part: { type: 'string', maxLength: 64, description: 'the part before @ (API key only)' },
-  domain: { type: 'string', maxLength: 253, description: 'one of the receiving domains' },
+  domain: { type: 'string', maxLength: 253, description: 'one of the receiving domains (GET /api/v1/domains)' },
   group: { type: 'string', maxLength: 128, description: 'a label for a test run, to list or delete together' },
 } as const;
 
@@ -31,13 +33,20 @@ interface CreateInput {
   group?: string;
 }
 
+const groupQuery = { type: 'object', properties: { group: { type: 'string', minLength: 1, maxLength: 128, description: 'only the mailboxes created with this group label' } } } as const;
+
 export function mailboxRoutes(app: FastifyInstance, deps: CoreDeps, anonymousLimiter: RateLimiter): void {
   app.post<{ Querystring: CreateInput; Body: CreateInput | null }>(
     '/api/v1/mailboxes',
     {
       schema: {
+        summary: 'Create a mailbox',
+        description:
+          'Anonymous callers get a generated address and a `session_token` (shown once). With an API key the mailbox is the key owner\'s, and `address` or `local_part` choose it (409 if taken). Fields may come in the query or a JSON body.',
+        tags: ['mailboxes'],
         querystring: { type: 'object', properties: createFields, additionalProperties: false },
         body: { type: ['object', 'null'], properties: createFields, additionalProperties: false },
+        response: { 201: mailboxSchema, 400: errorSchema, 401: errorSchema, 403: errorSchema, 409: errorSchema, 429: errorSchema, 503: errorSchema },
       },
     },
     async (request, reply) => {
@@ -45,20 +54,26 @@ export function mailboxRoutes(app: FastifyInstance, deps: CoreDeps, anonymousLim
       const input = { ...request.query, ...(request.body ?? {}) };
       const key = clientKey(request.ip);
       if (principal.kind !== 'user') anonymousLimiter.take(key);
-      const created = await createMailbox(deps, principal, {
-        ttlMinutes: input.ttl_minutes,
-        address: input.address,
-        localPart: input.local_part,
-        domain: input.domain,
-        group: input.group,
-      }, key);
+      const created = await createMailbox(
+        deps,
+        principal,
+        { ttlMinutes: input.ttl_minutes, address: input.address, localPart: input.local_part, domain: input.domain, group: input.group },
+        key,
+      );
       return reply.code(201).send(presentMailbox(created.mailbox, deps.clock.now(), created.sessionToken));
     },
   );
 
   app.get<{ Querystring: { group?: string } }>(
     '/api/v1/mailboxes',
-    { schema: { querystring: { type: 'object', properties: { group: { type: 'string', maxLength: 128 } } } } },
+    {
+      schema: {
+        summary: "List the caller's live mailboxes",
+        tags: ['mailboxes'],
+        querystring: groupQuery,
+        response: { 200: { type: 'array', items: mailboxSchema }, 401: errorSchema },
+      },
+    },
     async (request) => {
       const principal = await authenticate(deps, credentialsFrom(request));
       const now = deps.clock.now();
@@ -66,18 +81,44 @@ export function mailboxRoutes(app: FastifyInstance, deps: CoreDeps, anonymousLim
     },
   );
 
-  app.get<{ Params: { address: string } }>('/api/v1/mailboxes/:address', { schema: { params: addressParams } }, async (request) => {
-    const principal = await authenticate(deps, credentialsFrom(request));
-    return presentMailbox(await openMailbox(deps, principal, request.params.address), deps.clock.now());
-  });
+  app.delete<{ Querystring: { group: string } }>(
+    '/api/v1/mailboxes',
+    {
+      schema: {
+        summary: "Delete a group of the key owner's mailboxes",
+        description: 'Tears down every live mailbox created with this `group` label (API key only): one call at the end of a CI run.',
+        tags: ['mailboxes'],
+        querystring: { ...groupQuery, required: ['group'] },
+        response: { 200: { type: 'object', properties: { deleted: { type: 'integer' }, addresses: { type: 'array', items: { type: 'string' } } } }, 400: errorSchema, 401: errorSchema, 403: errorSchema },
+      },
+    },
+    async (request) => {
+      const principal = await authenticate(deps, credentialsFrom(request));
+      const addresses = await deleteGroup(deps, principal, request.query.group);
+      return { deleted: addresses.length, addresses };
+    },
+  );
+
+  app.get<{ Params: { address: string } }>(
+    '/api/v1/mailboxes/:address',
+    { schema: { summary: 'Get a mailbox', tags: ['mailboxes'], params: addressParams, response: { 200: mailboxSchema, ...authErrors } } },
+    async (request) => {
+      const principal = await authenticate(deps, credentialsFrom(request));
+      return presentMailbox(await openMailbox(deps, principal, request.params.address), deps.clock.now());
+    },
+  );
 
   app.patch<{ Params: { address: string }; Querystring: { ttl_minutes?: number }; Body: { ttl_minutes?: number } | null }>(
     '/api/v1/mailboxes/:address',
     {
       schema: {
+        summary: 'Extend the TTL',
+        description: 'Sets the mailbox to expire `ttl_minutes` from now (default: the plan default), clamped to the plan maximum.',
+        tags: ['mailboxes'],
         params: addressParams,
         querystring: { type: 'object', properties: { ttl_minutes: createFields.ttl_minutes } },
         body: { type: ['object', 'null'], properties: { ttl_minutes: createFields.ttl_minutes }, additionalProperties: false },
+        response: { 200: mailboxSchema, ...authErrors },
       },
     },
     async (request) => {
@@ -87,9 +128,13 @@ export function mailboxRoutes(app: FastifyInstance, deps: CoreDeps, anonymousLim
     },
   );
 
-  app.delete<{ Params: { address: string } }>('/api/v1/mailboxes/:address', { schema: { params: addressParams } }, async (request, reply) => {
-    const principal = await authenticate(deps, credentialsFrom(request));
-    await deleteMailbox(deps, principal, request.params.address);
-    return reply.code(204).send();
-  });
+  app.delete<{ Params: { address: string } }>(
+    '/api/v1/mailboxes/:address',
+    { schema: { summary: 'Delete a mailbox', tags: ['mailboxes'], params: addressParams, response: { 204: { type: 'null' }, ...authErrors } } },
+    async (request, reply) => {
+      const principal = await authenticate(deps, credentialsFrom(request));
+      await deleteMailbox(deps, principal, request.params.address);
+      return reply.code(204).send();
+    },
+  );
 }

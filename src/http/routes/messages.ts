@@ -4,9 +4,10 @@
 import type { FastifyInstance } from 'fastify';
 import { authenticate } from '../../core/auth.js';
 import type { CoreDeps } from '../../core/context.js';
-import { deleteMessage, listMessages, MAX_LIST_LIMIT, readMessage, readRawSource } from '../../core/messages.js';
+import { deleteMessage, listMessages, MAX_LIST_LIMIT, readAttachment, readMessage, readRawSource } from '../../core/messages.js';
 import { presentMessage, presentSummary } from '../../presenters/message.js';
-import { credentialsFrom } from '../request.js';
+import { contentDisposition, credentialsFrom } from '../request.js';
+import { authErrors, messageSchema, messageSummarySchema } from '../schemas.js';
 
 const params = {
   type: 'object',
@@ -15,6 +16,8 @@ const params = {
 } as const;
 
 interface ListQs {
+  from?: string;
+  subject?: string;
   after_seq?: number;
   limit?: number;
   unread?: boolean;
@@ -26,6 +29,9 @@ export function messageRoutes(app: FastifyInstance, deps: CoreDeps): void {
     '/api/v1/mailboxes/:address/messages',
     {
       schema: {
+        summary: 'List messages (summaries, newest first)',
+        tags: ['messages'],
+        response: { 200: { type: 'array', items: messageSummarySchema }, ...authErrors },
         params,
         querystring: {
           type: 'object',
@@ -34,6 +40,8 @@ export function messageRoutes(app: FastifyInstance, deps: CoreDeps): void {
             limit: { type: 'integer', minimum: 1, maximum: MAX_LIST_LIMIT },
             unread: { type: 'boolean' },
             order: { type: 'string', enum: ['asc', 'desc'] },
+            from: { type: 'string', maxLength: 256, description: 'sender contains (case-insensitive)' },
+            subject: { type: 'string', maxLength: 512, description: 'subject contains (case-insensitive)' },
           },
         },
       },
@@ -46,27 +54,47 @@ export function messageRoutes(app: FastifyInstance, deps: CoreDeps): void {
         limit: q.limit,
         unread: q.unread,
         order: q.order,
+        from: q.from,
+        subject: q.subject,
       });
       return messages.map(presentSummary);
     },
   );
 
-  app.get<{ Params: { address: string; id: string } }>('/api/v1/mailboxes/:address/messages/:id', { schema: { params } }, async (request) => {
+  app.get<{ Params: { address: string; id: string } }>('/api/v1/mailboxes/:address/messages/:id', { schema: { summary: 'Read a message (marks it read)', tags: ['messages'], params, response: { 200: messageSchema, ...authErrors } } }, async (request) => {
     const principal = await authenticate(deps, credentialsFrom(request));
     return presentMessage(await readMessage(deps, principal, request.params.address, request.params.id));
   });
 
-  app.get<{ Params: { address: string; id: string } }>('/api/v1/mailboxes/:address/messages/:id/raw', { schema: { params } }, async (request, reply) => {
+  app.get<{ Params: { address: string; id: string } }>('/api/v1/mailboxes/:address/messages/:id/raw', { schema: { summary: 'The raw .eml source (message/rfc822)', tags: ['messages'], params, response: { 200: { type: 'string', format: 'binary' }, ...authErrors } } }, async (request, reply) => {
     const principal = await authenticate(deps, credentialsFrom(request));
     const raw = await readRawSource(deps, principal, request.params.address, request.params.id);
     return reply
       .type('message/rfc822')
-      .header('Content-Disposition', `attachment; filename="${request.params.id.replace(/[^A-Za-z0-9]/g, '')}.eml"`)
+      .header('Content-Disposition', contentDisposition(`${request.params.id}.eml`))
       .header('X-Content-Type-Options', 'nosniff')
+      .header('Content-Security-Policy', "default-src 'none'; sandbox")
       .send(raw);
   });
 
-  app.delete<{ Params: { address: string; id: string } }>('/api/v1/mailboxes/:address/messages/:id', { schema: { params } }, async (request, reply) => {
+  app.get<{ Params: { address: string; id: string; n: number } }>(
+    '/api/v1/mailboxes/:address/messages/:id/attachments/:n',
+    { schema: { summary: "One attachment's bytes (always a download)", tags: ['messages'], params: { ...params, required: ['address', 'id', 'n'], properties: { ...params.properties, n: { type: 'integer', minimum: 0 } } }, response: { 200: { type: 'string', format: 'binary' }, ...authErrors } } },
+    async (request, reply) => {
+      const principal = await authenticate(deps, credentialsFrom(request));
+      const { address, id, n } = request.params;
+      const att = await readAttachment(deps, principal, address, id, n);
+      // attacker-chosen bytes on our origin: always a download, never sniffed or rendered
+      return reply
+        .type(/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(att.contentType) ? att.contentType : 'application/octet-stream')
+        .header('Content-Disposition', contentDisposition(att.filename ?? `attachment-${n}`))
+        .header('X-Content-Type-Options', 'nosniff')
+        .header('Content-Security-Policy', "default-src 'none'; sandbox")
+        .send(Buffer.from(att.content.buffer, att.content.byteOffset, att.content.byteLength));
+    },
+  );
+
+  app.delete<{ Params: { address: string; id: string } }>('/api/v1/mailboxes/:address/messages/:id', { schema: { summary: 'Delete a message', tags: ['messages'], params, response: { 204: { type: 'null' }, ...authErrors } } }, async (request, reply) => {
     const principal = await authenticate(deps, credentialsFrom(request));
     await deleteMessage(deps, principal, request.params.address, request.params.id);
     return reply.code(204).send();

@@ -359,6 +359,14 @@ export class SqliteStore implements Store {
         args.push(q.afterSeq);
       }
       if (q.unread) where.push('m.is_read = 0');
+      if (q.from) {
+        where.push('instr(lower(m.from_json), lower(?)) > 0');
+        args.push(q.from);
+      }
+      if (q.subject) {
+        where.push('instr(lower(m.subject), lower(?)) > 0');
+        args.push(q.subject);
+      }
       const rows = this.db
         .prepare(
           `SELECT ${SUMMARY_COLUMNS} FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id

@@ -1,0 +1,79 @@
+/**
+ * GET /api/v1/mailboxes/{address}/events: the WebSocket's events as Server-Sent Events. Each
+ * new_message carries `id: <seq>`, so a reconnecting EventSource sends Last-Event-ID and the
+ * replay (replay.ts) fills the gap. Auth by headers, or `token=`/`api_key=` in the query, since
+ * EventSource cannot set headers.
+ */
+import type { FastifyInstance } from 'fastify';
+import { authenticate, openMailbox } from '../../core/auth.js';
+import type { CoreDeps } from '../../core/context.js';
+import { DomainError } from '../../core/errors.js';
+import type { MailboxEvent } from '../../core/events.js';
+import { credentialsFrom } from '../request.js';
+import { openEventStream } from './replay.js';
+import type { RealtimeSettings } from './ws.js';
+
+export function sseRoutes(app: FastifyInstance, deps: CoreDeps, settings: RealtimeSettings): void {
+  app.get<{ Params: { address: string }; Querystring: { since?: number; token?: string; api_key?: string } }>(
+    '/api/v1/mailboxes/:address/events',
+    {
+      schema: {
+        summary: 'Event stream (Server-Sent Events)',
+        description: 'new_message (id = seq), message_deleted, mailbox_deleted, mailbox_expired and ping events. Replays stored messages after `since` or `Last-Event-ID`.',
+        tags: ['events'],
+        params: { type: 'object', required: ['address'], properties: { address: { type: 'string', maxLength: 254 } } },
+        querystring: {
+          type: 'object',
+          properties: {
+            since: { type: 'integer', minimum: 0, description: 'replay stored messages with a greater seq' },
+            token: { type: 'string', description: 'session token (for EventSource, which cannot set headers)' },
+            api_key: { type: 'string', description: 'API key (for EventSource)' },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      if (!settings.originAllowed(request.headers.origin, request.headers.host)) throw new DomainError('forbidden', 'origin not allowed');
+      const principal = await authenticate(deps, credentialsFrom(request, true));
+      const mailbox = await openMailbox(deps, principal, request.params.address);
+      const lastEventId = request.headers['last-event-id'];
+      let since = request.query.since;
+      if (typeof lastEventId === 'string' && /^\d+$/.test(lastEventId)) since = Number(lastEventId);
+
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      res.write('retry: 2000\n\n');
+      let stream: { close(): void } | null = null;
+      let ping: NodeJS.Timeout | null = null;
+      const end = () => {
+        stream?.close();
+        if (ping) clearInterval(ping);
+        if (!res.writableEnded) res.end();
+      };
+      const send = (ev: MailboxEvent | { event: 'ping' }) => {
+        if (res.writableEnded) return;
+        // a reader that does not read must not make us buffer without bound
+        if (res.writableLength > settings.maxBufferedBytes) return end();
+        const id = ev.event === 'new_message' ? `id: ${ev.seq}\n` : '';
+        res.write(`event: ${ev.event}\n${id}data: ${JSON.stringify(ev)}\n\n`);
+        if (ev.event === 'mailbox_expired' || ev.event === 'mailbox_deleted') end();
+      };
+      res.once('close', end);
+      try {
+        stream = await openEventStream(deps, mailbox, since, send);
+      } catch (err) {
+        request.log.error({ err }, 'sse setup failed');
+        return end();
+      }
+      if (res.writableEnded) return stream.close();
+      ping = setInterval(() => send({ event: 'ping' }), settings.pingIntervalMs);
+      ping.unref();
+    },
+  );
+}
