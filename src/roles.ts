@@ -10,6 +10,7 @@ import type { Config } from './config/schema.js';
 import { type Clock, systemClock } from './core/clock.js';
 import type { CoreDeps, CoreSettings } from './core/context.js';
 import { createDelivery, type Delivery } from './core/delivery.js';
+import { createTimeline } from './core/timeline.js';
 import type { Bus } from './core/events.js';
 import type { Logger } from './core/log.js';
 import { createLogger } from './log.js';
@@ -60,7 +61,8 @@ export async function startInboxd(config: Config, options: StartOptions = {}): P
   const parser = createParserPool({ workers: config.parse_workers, timeoutMs: config.parse_timeout, memoryMb: config.parse_memory_mb });
   const mime = { parse: (raw: Buffer) => parser.parse(raw), attachment: (raw: Buffer, index: number) => extractAttachment(raw, index) };
   const core: CoreDeps = { store, bus, clock, log, mime, settings: coreSettings(config) };
-  const delivery = createDelivery(core);
+  const timeline = createTimeline(core);
+  const delivery = createDelivery(core, timeline);
   const roles = new Set(config.roles);
 
   let http: Inboxd['http'] = null;
@@ -114,6 +116,8 @@ export async function startInboxd(config: Config, options: StartOptions = {}): P
         intervalMs: config.sweep_interval * 1000,
         retentionMs: config.retention * 1000,
         quarantineMs: config.quarantine_days * 86_400_000,
+        deliveriesMaxAgeMs: config.deliveries_max_age * 1000,
+        deliveriesPerAddress: config.deliveries_per_address,
       });
     }
   } catch (err) {
@@ -139,6 +143,7 @@ export async function startInboxd(config: Config, options: StartOptions = {}): P
         // 1. stop accepting (SMTP finishes sessions in flight, so their deliveries complete)
         await Promise.all([smtp?.server.close(), http?.app.close(), sweeper?.stop()]);
         await parser.close();
+        await timeline.close();
         // 2. then the bus, 3. then the store
         await bus.close();
         await store.close();

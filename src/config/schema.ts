@@ -45,6 +45,8 @@ export const settings = {
   redis_key_prefix: z.string().regex(/^[A-Za-z0-9_.:-]*$/, 'letters, digits and _ . : - only').default('').describe('prefix inside Redis channel names (inboxd:<prefix>mailbox:<address>), so several deployments can share one Redis'),
   sweep_interval: posInt.default(60).describe('seconds between expiry sweeps'),
   retention: nonNegInt.default(86_400).describe('seconds message content is kept after its mailbox expires or is deleted'),
+  deliveries_max_age: posInt.default(604_800).describe('seconds a delivery attempt stays in the timeline'),
+  deliveries_per_address: posInt.default(200).describe('delivery attempts kept per address in the timeline'),
   quarantine_days: nonNegInt.default(30).describe('days an ended address is kept from other owners'),
   ttl_default_minutes: posInt.default(60).describe('TTL for a mailbox whose plan sets no default'),
   ttl_max_minutes: posInt.default(43_200).describe('ceiling on any TTL, over every plan'),

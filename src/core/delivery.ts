@@ -6,10 +6,12 @@
  */
 import { isOurDomain, parseAddress } from './addresses.js';
 import type { CoreDeps } from './context.js';
-import { DomainError, isDomainError } from './errors.js';
+import { DomainError, type ErrorCode, isDomainError } from './errors.js';
 import type { NewMessageEvent } from './events.js';
 import { publishQuietly } from './mailboxes.js';
 import { checkMessageQuota, checkMessageSize } from './quota.js';
+import type { Timeline } from './timeline.js';
+import { newId } from './tokens.js';
 import type { Mailbox, MessageSource, Plan } from './types.js';
 import type { InsertedMessage } from '../store/store.js';
 
@@ -23,11 +25,19 @@ export interface Recipient {
   plan: Plan;
 }
 
-export interface DeliveryMeta {
+/** who is delivering, and how the edge words its answers (for the delivery timeline). */
+export interface AttemptContext {
   source: MessageSource;
   envelopeFrom: string | null;
   remoteAddress?: string | undefined;
+  /** the answer the edge gives for an outcome: null = accepted. */
+  replyFor?: (code: ErrorCode | null) => string;
+}
+
+export interface DeliveryMeta extends AttemptContext {
   verdicts?: Record<string, string> | null;
+  /** when the sender started handing over this message (for the timeline's duration). */
+  startedAt?: number | undefined;
 }
 
 export interface Delivery {
@@ -36,7 +46,7 @@ export interface Delivery {
    * @param declaredSize the sender's SIZE= declaration, when given.
    * @throws DomainError mailbox_not_found | mailbox_expired | quota_exceeded | message_too_large | storage_unavailable
    */
-  resolveRecipient(rcpt: string, declaredSize?: number): Promise<Recipient>;
+  resolveRecipient(rcpt: string, declaredSize?: number, ctx?: AttemptContext): Promise<Recipient>;
   /**
    * stores one copy per recipient and publishes new_message for each; resolves only after the
    * commit, so a caller may answer "250" then. All or nothing across the recipients.
@@ -45,11 +55,30 @@ export interface Delivery {
   deliver(raw: Buffer, recipients: Recipient[], meta: DeliveryMeta): Promise<InsertedMessage[]>;
 }
 
-export function createDelivery(deps: CoreDeps): Delivery {
+export function createDelivery(deps: CoreDeps, timeline?: Timeline): Delivery {
   const { store, clock, settings } = deps;
   const log = deps.log.child({ component: 'delivery' });
 
-  async function resolveRecipient(rcpt: string, declaredSize?: number): Promise<Recipient> {
+  function note(address: string, ctx: AttemptContext | undefined, outcome: { code: ErrorCode | null; reason?: string | null; size?: number | null; messageId?: string | null; startedAt?: number | undefined }) {
+    if (!timeline || !ctx) return;
+    const at = clock.now();
+    timeline.record({
+      id: newId(at),
+      address,
+      at,
+      outcome: outcome.code === null ? 'accepted' : 'refused',
+      reason: outcome.reason ?? outcome.code,
+      response: ctx.replyFor ? ctx.replyFor(outcome.code) : outcome.code ?? 'accepted',
+      source: ctx.source,
+      clientAddress: ctx.remoteAddress ?? null,
+      envelopeFrom: ctx.envelopeFrom,
+      size: outcome.size ?? null,
+      durationMs: outcome.startedAt !== undefined ? Math.max(0, at - outcome.startedAt) : null,
+      messageId: outcome.messageId ?? null,
+    });
+  }
+
+  async function resolveRecipient(rcpt: string, declaredSize?: number, ctx?: AttemptContext): Promise<Recipient> {
     let parsed;
     try {
       parsed = parseAddress(rcpt);
@@ -59,18 +88,36 @@ export function createDelivery(deps: CoreDeps): Delivery {
     }
     if (!isOurDomain(parsed.domain, settings.domains)) throw new DomainError('mailbox_not_found', 'no such mailbox here');
     const mailbox = await store.getMailbox(parsed.address);
-    if (!mailbox || mailbox.deletedAt !== null) throw new DomainError('mailbox_not_found', 'no such mailbox');
-    // exact expiry: the clock decides, not whether the sweeper has run yet (DESIGN rule 2)
-    if (!mailbox.active || mailbox.expiresAt <= clock.now()) throw new DomainError('mailbox_expired', 'mailbox expired');
-    const plan = await store.getPlan(mailbox.plan);
-    if (!plan) throw new DomainError('storage_unavailable', `plan ${mailbox.plan} is missing`);
-    checkMessageQuota(mailbox.messageCount, plan);
-    if (declaredSize !== undefined && declaredSize > 0) checkMessageSize(declaredSize, plan, settings);
-    return { given: rcpt.trim(), address: parsed.address, tag: parsed.tag, mailbox, plan };
+    // addresses that never had a mailbox are not timelined: random RCPTs must not fill the table
+    if (!mailbox) throw new DomainError('mailbox_not_found', 'no such mailbox');
+    try {
+      if (mailbox.deletedAt !== null) throw new DomainError('mailbox_not_found', 'no such mailbox');
+      // exact expiry: the clock decides, not whether the sweeper has run yet (DESIGN rule 2)
+      if (!mailbox.active || mailbox.expiresAt <= clock.now()) throw new DomainError('mailbox_expired', 'mailbox expired');
+      const plan = await store.getPlan(mailbox.plan);
+      if (!plan) throw new DomainError('storage_unavailable', `plan ${mailbox.plan} is missing`);
+      checkMessageQuota(mailbox.messageCount, plan);
+      if (declaredSize !== undefined && declaredSize > 0) checkMessageSize(declaredSize, plan, settings);
+      return { given: rcpt.trim(), address: parsed.address, tag: parsed.tag, mailbox, plan };
+    } catch (err) {
+      if (isDomainError(err) && err.code !== 'storage_unavailable') note(parsed.address, ctx, { code: err.code, size: declaredSize ?? null });
+      throw err;
+    }
   }
 
   async function deliver(raw: Buffer, recipients: Recipient[], meta: DeliveryMeta): Promise<InsertedMessage[]> {
     if (recipients.length === 0) throw new DomainError('invalid_input', 'no recipients');
+    try {
+      return await commit(raw, recipients, meta);
+    } catch (err) {
+      if (isDomainError(err) && err.code !== 'storage_unavailable') {
+        for (const r of recipients) note(r.address, meta, { code: err.code, size: raw.length, startedAt: meta.startedAt });
+      }
+      throw err;
+    }
+  }
+
+  async function commit(raw: Buffer, recipients: Recipient[], meta: DeliveryMeta): Promise<InsertedMessage[]> {
     for (const r of recipients) checkMessageSize(raw.length, r.plan, settings);
     const content = await deps.mime.parse(raw);
     if (content.parseError) log.warn({ parseError: content.parseError, size: raw.length }, 'stored unparsed');
@@ -105,6 +152,9 @@ export function createDelivery(deps: CoreDeps): Delivery {
         };
         return publishQuietly(deps, address, event);
       }),
+    );
+    inserted.forEach((m, i) =>
+      note(recipients[i]!.address, meta, { code: null, reason: content.parseError ? 'parse_error' : null, size: raw.length, messageId: m.id, startedAt: meta.startedAt }),
     );
     log.debug({ recipients: inserted.length, size: raw.length, source: meta.source }, 'delivered');
     return inserted;

@@ -131,5 +131,23 @@ export interface Message extends MessageContent {
   verdicts: Record<string, string> | null;
 }
 
+/** one attempt to deliver to an address, for the delivery timeline. */
+export interface DeliveryAttempt {
+  id: string;
+  address: string;
+  at: number;
+  outcome: 'accepted' | 'refused';
+  /** the error code of a refusal (mailbox_expired, quota_exceeded, message_too_large, ...), or 'parse_error' on an accepted message the parser could not read. */
+  reason: string | null;
+  /** what the sender was told, e.g. "250 2.0.0 Ok" or "452 4.2.2 Mailbox full". */
+  response: string;
+  source: MessageSource;
+  clientAddress: string | null;
+  envelopeFrom: string | null;
+  size: number | null;
+  durationMs: number | null;
+  messageId: string | null;
+}
+
 /** what a list returns: no bodies, no headers. */
 export type MessageSummary = Omit<Message, 'bodyText' | 'bodyHtml' | 'headers' | 'links' | 'envelopeFrom'>;

@@ -12,6 +12,7 @@ import { errorHandler, sendError } from './errors.js';
 import { sseRoutes } from './realtime/sse.js';
 import { wsRoutes } from './realtime/ws.js';
 import { redactUrl } from './request.js';
+import { deliveryRoutes } from './routes/deliveries.js';
 import { domainRoutes } from './routes/domains.js';
 import { healthRoutes } from './routes/health.js';
 import { mailboxRoutes } from './routes/mailboxes.js';
@@ -108,6 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   mailboxRoutes(app, core, anonymousLimiter);
   waitRoutes(app, core, settings.waitMaxTimeoutSeconds);
   messageRoutes(app, core);
+  deliveryRoutes(app, core);
   sseRoutes(app, core, realtime);
   wsRoutes(app, core, realtime);
   webRoutes(app, { distDir: defaultWebDistDir() });

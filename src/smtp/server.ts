@@ -7,9 +7,9 @@
 import type { Socket } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { Delivery, Recipient } from '../core/delivery.js';
-import { isDomainError } from '../core/errors.js';
+import { type ErrorCode, isDomainError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import { smtpError } from './replies.js';
+import { SMTP_REPLIES, smtpError } from './replies.js';
 
 export interface SmtpSettings {
   hostname: string;
@@ -34,6 +34,13 @@ export interface SmtpHandle {
   close(): Promise<void>;
   /** connections open right now. */
   connections(): number;
+}
+
+/** the line the sender is told, for the delivery timeline. */
+function replyLine(code: ErrorCode | null): string {
+  if (code === null) return '250 2.0.0 Ok';
+  const r = SMTP_REPLIES[code];
+  return `${r.code} ${r.enhanced} ${r.text}`;
 }
 
 type Connection = { connectionReady(next?: () => void): void; _closing?: boolean; _closed?: boolean };
@@ -115,7 +122,8 @@ export function createSmtpServer(deps: SmtpDeps): SmtpHandle {
       const list = accepted.get(envelope) ?? [];
       if (list.length >= settings.maxRecipients) return callback(smtpError('too_many_recipients'));
       const declared = Number((session.envelope.mailFrom && session.envelope.mailFrom.args && (session.envelope.mailFrom.args as Record<string, string>).SIZE) || 0);
-      delivery.resolveRecipient(address.address, declared || undefined).then(
+      const ctx = { source: 'smtp' as const, envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address || null : null, remoteAddress: session.remoteAddress, replyFor: replyLine };
+      delivery.resolveRecipient(address.address, declared || undefined, ctx).then(
         (recipient) => {
           // one copy per mailbox: name+a@ and name+b@ in one message reach one mailbox once
           if (!list.some((r) => r.mailbox.id === recipient.mailbox.id)) list.push(recipient);
@@ -126,6 +134,7 @@ export function createSmtpServer(deps: SmtpDeps): SmtpHandle {
       );
     },
     onData(stream: SMTPServerDataStream, session, callback) {
+      const startedAt = Date.now();
       const chunks: Buffer[] = [];
       let size = 0;
       stream.on('data', (chunk: Buffer) => {
@@ -144,6 +153,8 @@ export function createSmtpServer(deps: SmtpDeps): SmtpHandle {
             source: 'smtp',
             envelopeFrom: mailFrom ? mailFrom.address || null : null,
             remoteAddress: session.remoteAddress,
+            replyFor: replyLine,
+            startedAt,
           })
           .then(
             (stored) => callback(null, `2.0.0 Ok: stored ${stored.length} cop${stored.length === 1 ? 'y' : 'ies'}`),

@@ -9,6 +9,7 @@
  */
 import type {
   ApiKey,
+  DeliveryAttempt,
   Mailbox,
   Message,
   MessageContent,
@@ -132,9 +133,16 @@ export interface Store {
   deleteMessage(mailboxId: string, messageId: string): Promise<Message | null>;
   getRawSource(mailboxId: string, messageId: string): Promise<Buffer | null>;
 
+  /** appends attempts to the delivery timeline (best effort: callers never fail a delivery on it). */
+  recordDeliveries(attempts: DeliveryAttempt[]): Promise<void>;
+  /** the address's most recent attempts, newest first. */
+  listDeliveries(address: string, limit: number): Promise<DeliveryAttempt[]>;
+
   /** marks every active mailbox whose expires_at <= now inactive and returns them. */
   expireMailboxes(now: number, limit: number): Promise<Mailbox[]>;
   purge(now: number, retentionMs: number, quarantineMs: number): Promise<PurgeResult>;
+  /** drops timeline entries older than `maxAgeMs`, and all but the newest `keepPerAddress` of each address. */
+  pruneDeliveries(now: number, maxAgeMs: number, keepPerAddress: number): Promise<number>;
 
   /**
    * optional: runs `fn` while this node holds the cluster-wide lock `name`, or resolves null at

@@ -11,6 +11,8 @@ export interface SweeperSettings {
   intervalMs: number;
   retentionMs: number;
   quarantineMs: number;
+  deliveriesMaxAgeMs?: number;
+  deliveriesPerAddress?: number;
   /** mailboxes expired per batch; a tick loops until none are left. */
   batchSize?: number;
 }
@@ -39,7 +41,8 @@ export function startSweeper(deps: CoreDeps, settings: SweeperSettings): Sweeper
       if (ended.length < batch) break;
     }
     const purged = await deps.store.purge(now, settings.retentionMs, settings.quarantineMs);
-    if (expired || purged.messages || purged.mailboxes) log.info({ expired, ...purged }, 'sweep');
+    const deliveries = await deps.store.pruneDeliveries(now, settings.deliveriesMaxAgeMs ?? 604_800_000, settings.deliveriesPerAddress ?? 200);
+    if (expired || purged.messages || purged.mailboxes || deliveries) log.info({ expired, ...purged, deliveries }, 'sweep');
     return { expired, purgedMessages: purged.messages, purgedMailboxes: purged.mailboxes };
   }
 

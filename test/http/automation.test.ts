@@ -225,6 +225,25 @@ describe('lists, raw source and attachments', () => {
   });
 });
 
+describe('delivery timeline', () => {
+  it('lists accepted and refused attempts with the reason and the SMTP answer', async () => {
+    await s.inboxd.core.store.createPlan({ name: 'two', maxMailboxes: 10, maxMessagesPerMailbox: 1, defaultTtlMinutes: 10, maxTtlMinutes: 10, maxMessageBytes: 100_000 });
+    const { key } = await s.userWithKey('two');
+    const address = (await s.api('POST', '/api/v1/mailboxes', { token: key })).body.address;
+    await s.send({ from: 'shop@example.com', to: address, subject: 'first', text: 'x' });
+    await expect(s.send({ from: 'shop@example.com', to: address, subject: 'second', text: 'x' })).rejects.toThrow(/452/);
+    let timeline: any[] = [];
+    for (let i = 0; i < 50 && timeline.length < 2; i++) {
+      await delay(100);
+      timeline = (await s.api('GET', `/api/v1/mailboxes/${address}/deliveries`, { token: key })).body;
+    }
+    expect(timeline).toHaveLength(2);
+    expect(timeline[0]).toMatchObject({ outcome: 'refused', reason: 'quota_exceeded', response: '452 4.2.2 Mailbox full', smtp_code: 452, source: 'smtp', envelope_from: 'shop@example.com', client_address: expect.stringContaining('127.0.0.1') });
+    expect(timeline[1]).toMatchObject({ outcome: 'accepted', reason: null, response: '250 2.0.0 Ok', smtp_code: 250, message_id: expect.any(String) });
+    expect(timeline[1].size).toBeGreaterThan(0);
+  });
+});
+
 describe('domains and groups', () => {
   it('lists the receiving domains and creates on any of them', async () => {
     const d = await s.api('GET', '/api/v1/domains');

@@ -89,6 +89,8 @@ export function webRoutes(app: FastifyInstance, opts: WebOptions): void {
       wildcard: false,
       index: false,
       dotfiles: 'deny',
+      // set below, per file
+      cacheControl: false,
       globIgnore: ['index.html'],
       setHeaders(res, path) {
         // Vite names assets by content hash: they never change under the same name

@@ -1,7 +1,7 @@
 /**
  * Row ↔ entity mapping for the SQLite store. JSON columns hold the structured parts of a message.
  */
-import type { ApiKey, Mailbox, Message, MessageSummary, OwnerType, Plan, User } from '../../core/types.js';
+import type { ApiKey, DeliveryAttempt, Mailbox, Message, MessageSummary, OwnerType, Plan, User } from '../../core/types.js';
 
 export type Row = Record<string, unknown>;
 
@@ -93,5 +93,22 @@ export function toMessage(r: Row): Message {
     headers: json(r.headers_json, []),
     links: json(r.links_json, []),
     envelopeFrom: str(r.envelope_from),
+  };
+}
+
+export function toDelivery(r: Row): DeliveryAttempt {
+  return {
+    id: String(r.id),
+    address: String(r.address),
+    at: num(r.at),
+    outcome: String(r.outcome) as DeliveryAttempt['outcome'],
+    reason: str(r.reason),
+    response: String(r.response),
+    source: String(r.source) as DeliveryAttempt['source'],
+    clientAddress: str(r.client_address),
+    envelopeFrom: str(r.envelope_from),
+    size: numOrNull(r.size),
+    durationMs: numOrNull(r.duration_ms),
+    messageId: str(r.message_id),
   };
 }

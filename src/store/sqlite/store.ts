@@ -11,7 +11,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { DomainError, isDomainError } from '../../core/errors.js';
 import { newId } from '../../core/tokens.js';
-import type { ApiKey, Mailbox, Message, MessageSummary, OwnerType, Plan, User } from '../../core/types.js';
+import type { ApiKey, DeliveryAttempt, Mailbox, Message, MessageSummary, OwnerType, Plan, User } from '../../core/types.js';
 import { readMigrations } from '../migrations.js';
 import type {
   CreateMailboxRules,
@@ -22,7 +22,7 @@ import type {
   PurgeResult,
   Store,
 } from '../store.js';
-import { type Row, SUMMARY_COLUMNS, toApiKey, toMailbox, toMessage, toPlan, toSummary, toUser } from './rows.js';
+import { type Row, SUMMARY_COLUMNS, toApiKey, toDelivery, toMailbox, toMessage, toPlan, toSummary, toUser } from './rows.js';
 
 export interface SqliteStoreOptions {
   /** file path, or ':memory:' */
@@ -411,6 +411,44 @@ export class SqliteStore implements Store {
         .get(mailboxId, messageId) as { bytes: Buffer } | undefined;
       return r ? r.bytes : null;
     });
+  }
+
+  // ── delivery timeline ──────────────────────────────────────────────────────────────────────
+
+  async recordDeliveries(attempts: DeliveryAttempt[]): Promise<void> {
+    if (attempts.length === 0) return;
+    return this.run(() => {
+      const insert = this.db.prepare(
+        `INSERT INTO deliveries (id, address, at, outcome, reason, response, source, client_address, envelope_from, size, duration_ms, message_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      this.db.transaction(() => {
+        for (const a of attempts) {
+          insert.run(a.id, a.address, a.at, a.outcome, a.reason, a.response, a.source, a.clientAddress, a.envelopeFrom, a.size, a.durationMs, a.messageId);
+        }
+      })();
+    });
+  }
+
+  async listDeliveries(address: string, limit: number): Promise<DeliveryAttempt[]> {
+    return this.run(() =>
+      (this.db.prepare('SELECT * FROM deliveries WHERE address = ? ORDER BY at DESC, id DESC LIMIT ?').all(address, limit) as Row[]).map(toDelivery),
+    );
+  }
+
+  async pruneDeliveries(now: number, maxAgeMs: number, keepPerAddress: number): Promise<number> {
+    return this.run(() =>
+      this.db.transaction(() => {
+        const old = this.db.prepare('DELETE FROM deliveries WHERE at < ?').run(now - maxAgeMs).changes;
+        const extra = this.db
+          .prepare(
+            `DELETE FROM deliveries WHERE id IN (
+               SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY address ORDER BY at DESC, id DESC) AS rn FROM deliveries) WHERE rn > ?)`,
+          )
+          .run(keepPerAddress).changes;
+        return old + extra;
+      })(),
+    );
   }
 
   // ── expiry ───────────────────────────────────────────────────────────────────────────────────

@@ -1,0 +1,64 @@
+/**
+ * GET /api/v1/mailboxes/{address}/deliveries: the delivery timeline, the answer to "my email
+ * never arrived": recent attempts, accepted or refused, with the reason and what the sender was told.
+ */
+import type { FastifyInstance } from 'fastify';
+import { authenticate, openMailbox } from '../../core/auth.js';
+import type { CoreDeps } from '../../core/context.js';
+import type { DeliveryAttempt } from '../../core/types.js';
+import { credentialsFrom } from '../request.js';
+import { authErrors } from '../schemas.js';
+
+const attemptSchema = {
+  type: 'object',
+  properties: {
+    at: { type: 'string', format: 'date-time' },
+    outcome: { type: 'string', enum: ['accepted', 'refused'] },
+    reason: { type: ['string', 'null'], description: 'mailbox_expired, mailbox_not_found, quota_exceeded, message_too_large, too_many_recipients, or parse_error on an accepted but unparseable message' },
+    response: { type: 'string', description: 'what the sender was told, e.g. "452 4.2.2 Mailbox full"' },
+    smtp_code: { type: ['integer', 'null'] },
+    source: { type: 'string', enum: ['smtp', 'ses'] },
+    client_address: { type: ['string', 'null'] },
+    envelope_from: { type: ['string', 'null'] },
+    size: { type: ['integer', 'null'] },
+    duration_ms: { type: ['integer', 'null'] },
+    message_id: { type: ['string', 'null'] },
+  },
+} as const;
+
+function presentAttempt(a: DeliveryAttempt) {
+  const code = /^(\d{3})\b/.exec(a.response);
+  return {
+    at: new Date(a.at).toISOString(),
+    outcome: a.outcome,
+    reason: a.reason,
+    response: a.response,
+    smtp_code: a.source === 'smtp' && code ? Number(code[1]) : null,
+    source: a.source,
+    client_address: a.clientAddress,
+    envelope_from: a.envelopeFrom,
+    size: a.size,
+    duration_ms: a.durationMs,
+    message_id: a.messageId,
+  };
+}
+
+export function deliveryRoutes(app: FastifyInstance, deps: CoreDeps): void {
+  app.get<{ Params: { address: string }; Querystring: { limit?: number } }>(
+    '/api/v1/mailboxes/:address/deliveries',
+    {
+      schema: {
+        summary: 'Recent delivery attempts (accepted or refused)',
+        tags: ['messages'],
+        params: { type: 'object', required: ['address'], properties: { address: { type: 'string', maxLength: 254 } } },
+        querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 } } },
+        response: { 200: { type: 'array', items: attemptSchema }, ...authErrors },
+      },
+    },
+    async (request) => {
+      const principal = await authenticate(deps, credentialsFrom(request));
+      const mailbox = await openMailbox(deps, principal, request.params.address);
+      return (await deps.store.listDeliveries(mailbox.address, request.query.limit ?? 50)).map(presentAttempt);
+    },
+  );
+}
