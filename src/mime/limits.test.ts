@@ -3,7 +3,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkMimeLimits, DEFAULT_MIME_LIMITS, topLevelHeaderBytes } from './limits.js';
+import { checkMimeLimits, DEFAULT_MIME_LIMITS, topLevelHeaderBytes, withHeaderBlock } from './limits.js';
 
 const bytes = (s: string): Uint8Array => Buffer.from(s, 'latin1');
 const fixture = (name: string): Uint8Array =>
@@ -25,13 +25,9 @@ describe('checkMimeLimits', () => {
     expect(checkMimeLimits(new Uint8Array(0))).toBeNull();
   });
 
-  it('refuses 300,000 empty MIME parts, quickly', () => {
-    const raw = bytes(multipart(300_000));
-    const start = performance.now();
-    const reason = checkMimeLimits(raw);
-    const elapsed = performance.now() - start;
-    expect(reason).toMatch(/more than 1000 MIME parts/);
-    expect(elapsed).toBeLessThan(500);
+  // speed is measured in bench/, never asserted here: these check the answers on the big inputs
+  it('refuses 300,000 empty MIME parts', () => {
+    expect(checkMimeLimits(bytes(multipart(300_000)))).toMatch(/more than 1000 MIME parts/);
   });
 
   it('counts opening delimiters only, with transport padding, up to the cap', () => {
@@ -59,6 +55,19 @@ describe('checkMimeLimits', () => {
     expect(checkMimeLimits(bytes(big))).toBeNull();
   });
 
+  it('gives a message without headers an empty header block, so a long bare body is not refused', () => {
+    const bare = bytes(`just a body line, no headers\n${'more text\n'.repeat(50_000)}`);
+    expect(checkMimeLimits(bare)).toMatch(/headers exceed/);
+    const fixed = withHeaderBlock(bare);
+    expect(Buffer.from(fixed.subarray(0, 6)).toString('latin1')).toBe('\r\njust');
+    expect(checkMimeLimits(fixed)).toBeNull();
+    // messages that start with a header (or an empty line) are passed through untouched
+    const normal = bytes('Subject: x\r\n\r\nbody');
+    expect(withHeaderBlock(normal)).toBe(normal);
+    const empty = bytes('\r\nbody');
+    expect(withHeaderBlock(empty)).toBe(empty);
+  });
+
   it('refuses more than 100 distinct boundaries (deep nesting)', () => {
     let raw = '';
     for (let i = 0; i <= DEFAULT_MIME_LIMITS.maxDepth; i++) {
@@ -73,12 +82,10 @@ describe('checkMimeLimits', () => {
     );
   });
 
-  it('scans a 25 MB message quickly', () => {
+  it('accepts a 25 MB message with few parts', () => {
     const chunk = Buffer.from(`${'abcdefghij'.repeat(7)}\r\n`);
     const body = Buffer.alloc(25 * 1024 * 1024, chunk);
     const raw = Buffer.concat([bytes(multipart(2, false)), body, bytes('--b--\r\n')]);
-    const start = performance.now();
     expect(checkMimeLimits(raw)).toBeNull();
-    expect(performance.now() - start).toBeLessThan(1500);
   });
 });

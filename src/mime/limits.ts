@@ -5,6 +5,8 @@
  * refused in one linear pass instead. The counts are cheap proxies, not a second parser: they may
  * over-count (a `boundary=` quoted in a body still counts), which only ever errs towards refusing
  * to parse — and a refused message is still stored, raw bytes kept, with `parse_error` set.
+ * Also here: the one normalisation applied before parsing ({@link withHeaderBlock}) and the
+ * parser options, so the parse worker and the attachment reader cannot drift apart.
  */
 
 /** the caps checked by {@link checkMimeLimits}. */
@@ -31,15 +33,13 @@ const SPACE = 0x20;
 const TAB = 0x09;
 
 // RFC 2046 §5.1.1 caps a boundary at 70 characters; allow slack for sloppy senders while keeping
-// each match bounded, so the regex below cannot run away on attacker input.
+// the work per `boundary=` occurrence and per delimiter line bounded.
 const MAX_BOUNDARY_CHARS = 200;
-
-// One alternation of bounded, non-nested pieces: linear in the input. `\s*` around `=` may scan a
-// whitespace run, but only after the literal `boundary`, so no position is rescanned repeatedly.
-const BOUNDARY_PARAM = /boundary\s*=\s*(?:"([^"\r\n]{1,200})"|([^\s;"]{1,200}))/gi;
+// transport padding (trailing whitespace) tolerated after a delimiter
+const MAX_PADDING = 64;
 
 /**
- * Checks a raw message against the pre-parse caps in one linear pass (plus one regex scan).
+ * Checks a raw message against the pre-parse caps in a few linear passes over the bytes.
  * Returns a human-readable reason for the first cap exceeded, or null when the message may be
  * handed to the MIME parser.
  */
@@ -83,20 +83,58 @@ export function topLevelHeaderBytes(raw: Uint8Array, cap = Infinity): number {
 }
 
 /**
- * Every distinct `boundary=` parameter value in the message, quoted or not. Stops collecting one
- * past `max`, which is all the caller needs to know the cap was exceeded.
+ * Every distinct `boundary=` parameter value in the message, quoted or not, found anywhere
+ * (case-insensitive). Scans the bytes directly rather than decoding the message to a string, so
+ * the check costs no heap in proportion to the message. Stops collecting one past `max`, which
+ * is all the caller needs to know the cap was exceeded.
  */
 function declaredBoundaries(raw: Uint8Array, max: number): Set<string> {
   const found = new Set<string>();
-  // latin1 maps bytes 1:1 to UTF-16 code units: fast, never fails, and keeps offsets meaningful
-  const text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1');
-  BOUNDARY_PARAM.lastIndex = 0;
-  for (let m = BOUNDARY_PARAM.exec(text); m; m = BOUNDARY_PARAM.exec(text)) {
-    const value = m[1] ?? m[2];
-    if (value) found.add(value);
+  const len = raw.length - NEEDLE.length;
+  for (let i = 0; i < len; i++) {
+    // OR-ing 0x20 lower-cases ASCII letters; a tight loop beats indexOf when 'b' is frequent
+    if ((raw[i]! | 0x20) !== B_LOWER) continue;
+    const value = boundaryAt(raw, i, raw.length);
+    if (value === null) continue;
+    found.add(value);
     if (found.size > max) break;
   }
   return found;
+}
+
+const B_LOWER = 0x62;
+const NEEDLE = [0x62, 0x6f, 0x75, 0x6e, 0x64, 0x61, 0x72, 0x79]; // "boundary"
+const QUOTE = 0x22;
+const SEMICOLON = 0x3b;
+const EQUALS = 0x3d;
+
+function isWhitespace(c: number | undefined): boolean {
+  return c === SPACE || c === TAB || c === CR || c === LF;
+}
+
+/** the parameter value if `boundary = value` starts at `at`, else null. Bounded work per call. */
+function boundaryAt(raw: Uint8Array, at: number, len: number): string | null {
+  if (at + NEEDLE.length >= len) return null;
+  // OR-ing 0x20 lower-cases ASCII letters; every needle byte is a letter, so nothing else matches
+  for (let k = 1; k < NEEDLE.length; k++) if ((raw[at + k]! | 0x20) !== NEEDLE[k]) return null;
+  let p = at + NEEDLE.length;
+  let budget = 16; // whitespace allowed around '=' (a folded header line included)
+  while (budget-- > 0 && isWhitespace(raw[p])) p++;
+  if (raw[p] !== EQUALS) return null;
+  p++;
+  budget = 16;
+  while (budget-- > 0 && isWhitespace(raw[p])) p++;
+  const quoted = raw[p] === QUOTE;
+  if (quoted) p++;
+  const start = p;
+  const limit = Math.min(len, start + MAX_BOUNDARY_CHARS);
+  while (p < limit) {
+    const c = raw[p]!;
+    if (c === QUOTE || c === CR || c === LF || (!quoted && (c === SPACE || c === TAB || c === SEMICOLON))) break;
+    p++;
+  }
+  if (p === start) return null;
+  return Buffer.from(raw.buffer, raw.byteOffset + start, p - start).toString('latin1');
 }
 
 /**
@@ -106,27 +144,58 @@ function declaredBoundaries(raw: Uint8Array, max: number): Set<string> {
  */
 function countDelimiterLines(raw: Uint8Array, boundaries: Set<string>, max: number): number {
   let count = 0;
-  let pos = 0;
   const len = raw.length;
-  while (pos < len) {
-    let nl = raw.indexOf(LF, pos);
-    if (nl < 0) nl = len;
-    if (raw[pos] === DASH && raw[pos + 1] === DASH) {
-      let end = nl;
-      while (end > pos + 2 && (raw[end - 1] === CR || raw[end - 1] === SPACE || raw[end - 1] === TAB)) end--;
-      const valueLen = end - pos - 2;
-      // longer lines cannot name a boundary; skipping them keeps each line O(1) beyond the scan
-      if (valueLen > 0 && valueLen <= MAX_BOUNDARY_CHARS) {
-        const value = Buffer.from(raw.buffer, raw.byteOffset + pos + 2, valueLen).toString('latin1');
-        if (boundaries.has(value)) {
-          count++;
-          if (count > max) return count;
-        }
-      }
-    }
-    pos = nl + 1;
+  // a tight byte loop finds line starts faster than one indexOf call per (possibly tiny) line
+  for (let i = -1; i < len; i++) {
+    if (i >= 0 && raw[i] !== LF) continue;
+    const start = i + 1;
+    if (raw[start] !== DASH || raw[start + 1] !== DASH) continue;
+    if (isDelimiter(raw, start, boundaries) && ++count > max) return count;
   }
   return count;
+}
+
+/** whether the line at `start` (which begins with "--") is `--<boundary>` plus padding. */
+function isDelimiter(raw: Uint8Array, start: number, boundaries: Set<string>): boolean {
+  // a delimiter line is short: longer lines cannot name a boundary, so never look further
+  const stop = Math.min(raw.length, start + 2 + MAX_BOUNDARY_CHARS + MAX_PADDING);
+  let end = start + 2;
+  while (end < stop && raw[end] !== LF) end++;
+  if (end === stop && end < raw.length) return false;
+  while (end > start + 2 && (raw[end - 1] === CR || raw[end - 1] === SPACE || raw[end - 1] === TAB)) end--;
+  const valueLen = end - start - 2;
+  if (valueLen <= 0 || valueLen > MAX_BOUNDARY_CHARS) return false;
+  return boundaries.has(Buffer.from(raw.buffer, raw.byteOffset + start + 2, valueLen).toString('latin1'));
+}
+
+// RFC 5322 §2.2: a field name is printable ASCII other than ':' and space, then ':'. Obsolete
+// syntax (§4.5) allows whitespace before the colon.
+const HEADER_LINE = /^[\x21-\x39\x3b-\x7e]{1,998}[ \t]*:/;
+
+/** true when the message opens with a header field, or with the empty line that ends none. */
+function startsWithHeader(raw: Uint8Array): boolean {
+  if (raw.length === 0 || raw[0] === 0x0a || raw[0] === 0x0d) return true;
+  let end = raw.indexOf(0x0a);
+  if (end < 0 || end > 1000) end = Math.min(raw.length, 1000);
+  const first = Buffer.from(raw.buffer, raw.byteOffset, end).toString('latin1');
+  return HEADER_LINE.test(first);
+}
+
+const EMPTY_LINE = Uint8Array.of(CR, LF);
+
+/**
+ * The bytes to check and parse. A message that opens with something other than a header field —
+ * someone piped a bare body into SMTP — would have its first paragraph read as malformed header
+ * names (and counted against the header cap); it gets an empty header block in front instead,
+ * so it is read as all body. Anything else is returned as is. The parse worker and the
+ * attachment reader both go through this, so they see the same message.
+ */
+export function withHeaderBlock(raw: Uint8Array): Uint8Array {
+  if (startsWithHeader(raw)) return raw;
+  const out = new Uint8Array(raw.length + EMPTY_LINE.length);
+  out.set(EMPTY_LINE, 0);
+  out.set(raw, EMPTY_LINE.length);
+  return out;
 }
 
 /**

@@ -8,7 +8,7 @@
 import PostalMime, { type Address, type Email } from 'postal-mime';
 import { extractCodes, extractLinks, htmlToText } from '../core/extract.js';
 import type { AddressValue, AttachmentMeta, MessageContent } from '../core/types.js';
-import { checkMimeLimits, DEFAULT_MIME_LIMITS, PARSER_OPTIONS, topLevelHeaderBytes } from './limits.js';
+import { checkMimeLimits, DEFAULT_MIME_LIMITS, PARSER_OPTIONS, topLevelHeaderBytes, withHeaderBlock } from './limits.js';
 
 // WHATWG windows-1252 for bytes 0x80–0x9F (the rest of the table is Latin-1).
 const CP1252_C1 = [
@@ -46,7 +46,11 @@ export interface ParseTask {
   raw: Uint8Array;
 }
 
-/** a content object with nothing parsed; the shape used for every failure. */
+/**
+ * a content object with nothing parsed; the shape used for every failure. The same as pool.ts's
+ * `emptyContent`, repeated so the worker does not load piscina and the pool does not load the
+ * parser.
+ */
 function blank(parseError: string | null): MessageContent {
   return {
     from: null,
@@ -123,23 +127,6 @@ function asParserInput(raw: Uint8Array): ArrayBuffer | Uint8Array {
   return raw;
 }
 
-// RFC 5322 §2.2: a field name is printable ASCII other than ':' and space, then ':'. Obsolete
-// syntax (§4.5) allows whitespace before the colon.
-const HEADER_LINE = /^[\x21-\x39\x3b-\x7e]{1,998}[ \t]*:/;
-
-/**
- * True when the message opens with a header field (or an empty line, i.e. no headers). When it
- * opens with anything else — someone piped a bare body into SMTP — the parser would read the
- * first paragraph as malformed header names; the caller then parses it as all body instead.
- */
-function startsWithHeader(raw: Uint8Array): boolean {
-  if (raw.length === 0 || raw[0] === 0x0a || raw[0] === 0x0d) return true;
-  let end = raw.indexOf(0x0a);
-  if (end < 0 || end > 1000) end = Math.min(raw.length, 1000);
-  const first = Buffer.from(raw.buffer, raw.byteOffset, end).toString('latin1');
-  return HEADER_LINE.test(first);
-}
-
 /**
  * Best effort for a message refused by the pre-parse caps: parse just its top-level header block
  * (at most 256 KB, so cheap) to keep sender, recipients and subject visible.
@@ -165,7 +152,8 @@ async function headersOnly(raw: Uint8Array, parseError: string): Promise<Message
  * in-process (tests do). Never rejects for a bad message: failures come back as `parseError`.
  */
 export default async function parse(input: ParseTask): Promise<MessageContent> {
-  const raw = input.raw;
+  // a message with no header block at all gets an empty one, so its text is read as the body
+  const raw = withHeaderBlock(input.raw);
   const refused = checkMimeLimits(raw);
   if (refused) return headersOnly(raw, refused);
 
@@ -173,9 +161,7 @@ export default async function parse(input: ParseTask): Promise<MessageContent> {
   let parser: PostalMime;
   try {
     parser = new PostalMime(PARSER_OPTIONS);
-    // a message with no header block at all gets an empty one, so its text is read as the body
-    const source = startsWithHeader(raw) ? asParserInput(raw) : Buffer.concat([Buffer.from('\r\n'), raw]);
-    email = await parser.parse(source);
+    email = await parser.parse(asParserInput(raw));
   } catch (err) {
     return blank(errorMessage(err));
   }

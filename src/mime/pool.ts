@@ -67,9 +67,9 @@ function workerEntry(): { filename: string; execArgv: string[] | undefined } {
   return { filename, execArgv: [...process.execArgv, '--import', tsx] };
 }
 
-function describeFailure(err: unknown, timeoutMs: number): string {
+function describeFailure(err: unknown, timeoutMs: number, timedOut: boolean): string {
   const e = err as { name?: string; code?: string; message?: string } | null;
-  if (e?.name === 'AbortError' || e?.name === 'TimeoutError') return `parse timed out after ${timeoutMs} ms`;
+  if (timedOut) return `parse timed out after ${timeoutMs} ms`;
   if (e?.code === 'ERR_WORKER_OUT_OF_MEMORY') return 'parser ran out of memory';
   const message = e?.message || String(err);
   return `parser failed: ${message}`;
@@ -125,14 +125,16 @@ export function createParserPool(opts: ParserPoolOptions): MessageParser {
     // (pooled) one, and structured clone would copy all of it. Transferring moves it for free.
     const bytes = new Uint8Array(raw.byteLength);
     bytes.set(raw);
+    // Not AbortSignal.timeout(): its timer is unref'd, and a parse whose worker never answers
+    // must still settle even when nothing else keeps the process alive (a CLI, a test).
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new Error('timeout')), opts.timeoutMs);
     try {
-      const content = await pool.run(
-        { raw: bytes },
-        { transferList: [bytes.buffer], signal: AbortSignal.timeout(opts.timeoutMs) },
-      );
-      return content;
+      return await pool.run({ raw: bytes }, { transferList: [bytes.buffer], signal: deadline.signal });
     } catch (err) {
-      return emptyContent(describeFailure(err, opts.timeoutMs));
+      return emptyContent(describeFailure(err, opts.timeoutMs, deadline.signal.aborted));
+    } finally {
+      clearTimeout(timer);
     }
   };
 

@@ -201,14 +201,14 @@ describe('parser pool failure paths', () => {
     }
   });
 
-  it('resolves with parseError when a worker runs out of memory', async () => {
-    const pool = createParserPool({ workers: 1, timeoutMs: 30_000, memoryMb: 8 });
+  it('resolves with parseError when a worker runs out of memory, then replaces the worker', async () => {
+    // 32 MB: enough for a worker to start (under tsx, 8 MB sometimes is not), far too little for
+    // a 40 MB text body that is decoded into JS strings several times over
+    const pool = createParserPool({ workers: 1, timeoutMs: 20_000, memoryMb: 32 });
     try {
-      // a large text body: decoded into JS strings several times over, well past an 8 MB heap
-      const body = Buffer.alloc(24 * 1024 * 1024, 'word code 123456 https://x.example/a\n');
+      const body = Buffer.alloc(40 * 1024 * 1024, 'word code 123456 https://x.example/a\n');
       const c = await pool.parse(Buffer.concat([crlf('Subject: huge\nContent-Type: text/plain\n\n'), body]));
       expect(c).toEqual(emptyContent('parser ran out of memory'));
-      // the pool replaces the dead worker
       const after = await pool.parse(crlf('Subject: still alive\n\nok\n'));
       expect(after.subject).toBe('still alive');
     } finally {
