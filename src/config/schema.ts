@@ -57,7 +57,7 @@ export const settings = {
   ws_ping_interval: posInt.default(30).describe('seconds between ping events on WebSocket and SSE streams'),
   ws_max_buffered_bytes: posInt.default(4_194_304).describe('output a slow WebSocket may have queued before it is dropped'),
   parse_timeout: posInt.default(10_000).describe('milliseconds a MIME parse may take before the message is stored unparsed'),
-  parse_memory_mb: posInt.default(256).describe('heap limit of a MIME parser worker'),
+  parse_memory_mb: z.coerce.number().int().min(32).default(256).describe('heap limit of a MIME parser worker'),
   parse_workers: nonNegInt.default(0).describe('MIME parser worker threads (0 = one per core, at least 1)'),
   migrate: bool.default(true).describe('apply schema migrations when serve starts'),
   roles: list.pipe(z.array(z.enum(['api', 'smtp', 'sweeper']))).default(['api', 'smtp', 'sweeper']).describe('roles this process runs: api, smtp, sweeper'),
