@@ -4,6 +4,7 @@
  * runs in a fixed order: stop accepting, let deliveries in flight finish, close the bus, close
  * the store.
  */
+import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { createBus } from './bus/create-bus.js';
 import type { Config } from './config/schema.js';
@@ -105,6 +106,7 @@ export async function startInboxd(config: Config, options: StartOptions = {}): P
           idleTimeoutMs: config.smtp_idle_timeout * 1000,
           sessionTimeoutMs: config.smtp_session_timeout * 1000,
           greetingDelayMs: config.smtp_greeting_delay,
+          tls: config.smtp_tls_key && config.smtp_tls_cert ? { key: readFileSync(config.smtp_tls_key), cert: readFileSync(config.smtp_tls_cert) } : undefined,
         },
       });
       const { port } = await server.listen(config.smtp_port, config.smtp_host);

@@ -34,6 +34,8 @@ export const settings = {
   smtp_idle_timeout: posInt.default(60).describe('seconds an SMTP client may stay silent'),
   smtp_session_timeout: posInt.default(600).describe('seconds an SMTP session may last in all, however busy'),
   smtp_greeting_delay: nonNegInt.default(0).describe('milliseconds before the 220 greeting (raise it on an internet-facing MX to catch early talkers)'),
+  smtp_tls_key: z.string().min(1).optional().describe('PEM private key file: with smtp_tls_cert, turns STARTTLS on'),
+  smtp_tls_cert: z.string().min(1).optional().describe('PEM certificate (chain) file for STARTTLS'),
   smtp_hostname: z.string().min(1).default('inboxd.local').describe('name the SMTP server gives in its greeting'),
   domains: domainList.default(['inboxd.test']).describe('receiving domains, comma-separated; the first is the default'),
   data_dir: z.string().min(1).default('./data').describe('folder of the SQLite file'),

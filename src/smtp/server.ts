@@ -20,6 +20,8 @@ export interface SmtpSettings {
   idleTimeoutMs: number;
   sessionTimeoutMs: number;
   greetingDelayMs: number;
+  /** PEM key and certificate: STARTTLS is offered only when both are set. */
+  tls?: { key: Buffer; cert: Buffer } | undefined;
 }
 
 export interface SmtpDeps {
@@ -88,10 +90,11 @@ export function createSmtpServer(deps: SmtpDeps): SmtpHandle {
     closeTimeout: 5_000,
     disableReverseLookup: true,
     authOptional: true,
-    // AUTH makes no sense on a receiving port; STARTTLS only with a configured certificate
-    // (none is configurable yet, so it stays off rather than using the library's public test key)
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    hideSTARTTLS: true,
+    // AUTH makes no sense on a receiving port; STARTTLS only with a configured certificate, never
+    // with the library's built-in one (its private key is public)
+    disabledCommands: settings.tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
+    hideSTARTTLS: !settings.tls,
+    ...(settings.tls ? { key: settings.tls.key, cert: settings.tls.cert } : {}),
     useProxy: false,
     useXClient: false,
     useXForward: false,
