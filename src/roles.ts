@@ -11,6 +11,7 @@ import type { Config } from './config/schema.js';
 import { type Clock, systemClock } from './core/clock.js';
 import type { CoreDeps, CoreSettings } from './core/context.js';
 import { createDelivery, type Delivery } from './core/delivery.js';
+import { createMetrics } from './core/metrics.js';
 import { createTimeline } from './core/timeline.js';
 import type { Bus } from './core/events.js';
 import type { Logger } from './core/log.js';
@@ -61,7 +62,8 @@ export async function startInboxd(config: Config, options: StartOptions = {}): P
   const bus = options.bus ?? (await createBus(config));
   const parser = createParserPool({ workers: config.parse_workers, timeoutMs: config.parse_timeout, memoryMb: config.parse_memory_mb });
   const mime = { parse: (raw: Buffer) => parser.parse(raw), attachment: (raw: Buffer, index: number) => extractAttachment(raw, index) };
-  const core: CoreDeps = { store, bus, clock, log, mime, settings: coreSettings(config) };
+  const metrics = createMetrics();
+  const core: CoreDeps = { store, bus, clock, log, mime, metrics, settings: coreSettings(config) };
   const timeline = createTimeline(core);
   const delivery = createDelivery(core, timeline);
   const roles = new Set(config.roles);
@@ -84,6 +86,7 @@ export async function startInboxd(config: Config, options: StartOptions = {}): P
           maxBufferedBytes: config.ws_max_buffered_bytes,
           waitMaxTimeoutSeconds: config.wait_max_timeout,
           docs: config.docs ?? config.env !== 'production',
+          metricsToken: config.metrics_token,
         },
       });
       await app.listen({ port: config.http_port, host: config.http_host });

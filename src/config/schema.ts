@@ -56,6 +56,7 @@ export const settings = {
   anonymous_rate: nonNegInt.default(0).describe('anonymous creations per client address per minute (0 = no rate limit)'),
   wait_max_timeout: posInt.default(300).describe('longest long-poll wait a client may ask for, in seconds'),
   docs: bool.optional().describe('serve /openapi.json and the /docs viewer (default: on, except in production)'),
+  metrics_token: z.string().min(16).optional().describe('bearer token for /metrics; without it, /metrics answers only loopback clients'),
   ws_ping_interval: posInt.default(30).describe('seconds between ping events on WebSocket and SSE streams'),
   ws_max_buffered_bytes: posInt.default(4_194_304).describe('output a slow WebSocket may have queued before it is dropped'),
   parse_timeout: posInt.default(10_000).describe('milliseconds a MIME parse may take before the message is stored unparsed'),

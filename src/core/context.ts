@@ -5,6 +5,7 @@
 import type { Clock } from './clock.js';
 import type { Bus } from './events.js';
 import type { Logger } from './log.js';
+import type { Metrics } from './metrics.js';
 import type { AttachmentData, MessageContent } from './types.js';
 import type { Store } from '../store/store.js';
 
@@ -33,5 +34,6 @@ export interface CoreDeps {
   clock: Clock;
   log: Logger;
   mime: MimePort;
+  metrics: Metrics;
   settings: CoreSettings;
 }

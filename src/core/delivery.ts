@@ -60,6 +60,7 @@ export function createDelivery(deps: CoreDeps, timeline?: Timeline): Delivery {
   const log = deps.log.child({ component: 'delivery' });
 
   function note(address: string, ctx: AttemptContext | undefined, outcome: { code: ErrorCode | null; reason?: string | null; size?: number | null; messageId?: string | null; startedAt?: number | undefined }) {
+    if (outcome.code !== null) deps.metrics.inc('inboxd_deliveries_refused_total', { reason: outcome.code });
     if (!timeline || !ctx) return;
     const at = clock.now();
     timeline.record({
@@ -120,6 +121,7 @@ export function createDelivery(deps: CoreDeps, timeline?: Timeline): Delivery {
   async function commit(raw: Buffer, recipients: Recipient[], meta: DeliveryMeta): Promise<InsertedMessage[]> {
     for (const r of recipients) checkMessageSize(raw.length, r.plan, settings);
     const content = await deps.mime.parse(raw);
+    if (content.parseError) deps.metrics.inc('inboxd_parse_errors_total');
     if (content.parseError) log.warn({ parseError: content.parseError, size: raw.length }, 'stored unparsed');
     const now = clock.now();
     const inserted = await store.insertMessages(
@@ -137,6 +139,7 @@ export function createDelivery(deps: CoreDeps, timeline?: Timeline): Delivery {
         now,
       })),
     );
+    deps.metrics.inc('inboxd_messages_stored_total', { source: meta.source }, inserted.length);
     const receivedAt = new Date(now).toISOString();
     await Promise.all(
       inserted.map((m, i) => {

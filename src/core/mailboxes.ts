@@ -149,6 +149,7 @@ export async function publishQuietly(deps: CoreDeps, address: string, event: Par
   try {
     await deps.bus.publish(address, event);
   } catch (err) {
+    deps.metrics.inc('inboxd_bus_publish_failures_total');
     deps.log.warn({ component: 'bus', err, address, event: event.event }, 'publish failed after commit');
   }
 }

@@ -15,6 +15,7 @@ import { redactUrl } from './request.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { domainRoutes } from './routes/domains.js';
 import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { mailboxRoutes } from './routes/mailboxes.js';
 import { messageRoutes } from './routes/messages.js';
 import { waitRoutes } from './routes/wait.js';
@@ -30,6 +31,7 @@ export interface HttpSettings {
   waitMaxTimeoutSeconds: number;
   /** serve /openapi.json and the /docs viewer */
   docs: boolean;
+  metricsToken?: string | undefined;
 }
 
 export interface AppDeps {
@@ -105,6 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
   const anonymousLimiter = new RateLimiter(settings.anonymousRatePerMinute, core.clock);
   healthRoutes(app, core);
+  metricsRoutes(app, core, settings.metricsToken);
   domainRoutes(app, core);
   mailboxRoutes(app, core, anonymousLimiter);
   waitRoutes(app, core, settings.waitMaxTimeoutSeconds);

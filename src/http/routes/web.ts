@@ -41,7 +41,7 @@ function contentSecurityPolicy(host: string | undefined): string {
     "img-src 'self' data: blob: https: http:",
     "font-src 'self' data:",
     `connect-src 'self'${sameHostSockets}`,
-    "frame-src 'self' about: blob:",
+    "frame-src 'self' about:",
     "media-src 'none'",
     "object-src 'none'",
     "worker-src 'none'",
