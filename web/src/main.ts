@@ -1,0 +1,84 @@
+/**
+ * Inboxd's web inbox. Routes live in the hash, so the server serves one page:
+ *   #/                      home
+ *   #/m/{address}           an inbox
+ *   #/m/{address}/{id}      an inbox with a message open
+ */
+import './style.css';
+import { h, replace } from './dom';
+import { render as renderHome } from './home';
+import { credFor, Inbox } from './inbox';
+import { timeLeft, timeLeftWords } from './util';
+
+const view = document.getElementById('view') as HTMLElement;
+let inbox: Inbox | null = null;
+
+function parseRoute(): { address: string | null; id: string | null } {
+  const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map((p) => {
+    try {
+      return decodeURIComponent(p);
+    } catch {
+      return '';
+    }
+  });
+  if (parts[0] === 'm' && parts[1]) return { address: parts[1].toLowerCase(), id: parts[2] ?? null };
+  return { address: null, id: null };
+}
+
+function route(): void {
+  // the skip link and other in-page anchors are not routes
+  if (location.hash && !location.hash.startsWith('#/')) return;
+  const { address, id } = parseRoute();
+  if (!address) {
+    inbox?.dispose();
+    inbox = null;
+    document.title = 'Inboxd';
+    renderHome(view);
+    focusTitle();
+    return;
+  }
+  if (!inbox || inbox.address !== address) {
+    inbox?.dispose();
+    inbox = null;
+    const cred = credFor(address);
+    if (!cred) {
+      replace(
+        view,
+        h(
+          'section',
+          { class: 'card' },
+          h('h1', { class: 'view-title', tabindex: -1 }, 'No access'),
+          h('p', {}, `This browser holds no session token for ${address}, and no API key is set.`),
+          h('a', { class: 'btn', href: '#/' }, 'Home'),
+        ),
+      );
+      focusTitle();
+      return;
+    }
+    inbox = new Inbox(address, cred);
+    inbox.mount(view);
+    focusTitle();
+  }
+  inbox.show(id);
+}
+
+function focusTitle(): void {
+  view.querySelector<HTMLElement>('.view-title')?.focus({ preventScroll: true });
+}
+
+// one ticker for every countdown on screen
+window.setInterval(() => {
+  for (const el of document.querySelectorAll<HTMLElement>('[data-expires-at]')) {
+    const left = Number(el.dataset.expiresAt) - Date.now();
+    el.textContent = timeLeft(left);
+    el.title = timeLeftWords(left);
+    el.classList.toggle('soon', left < 5 * 60_000);
+  }
+}, 1000);
+
+document.querySelector('.skip')?.addEventListener('click', (ev) => {
+  ev.preventDefault();
+  view.focus();
+});
+window.addEventListener('hashchange', route);
+route();
