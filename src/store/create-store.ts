@@ -9,7 +9,8 @@ import type { Store } from './store.js';
 
 export async function createStore(config: Config): Promise<Store> {
   if (config.database_url) {
-    throw new Error('INBOXD_DATABASE_URL (--database-url): the PostgreSQL store is not built yet');
+    const { createPostgresStore } = await import('./postgres/store.js');
+    return createPostgresStore({ url: config.database_url, poolSize: config.database_pool_size });
   }
   const { SqliteStore } = await import('./sqlite/store.js');
   return new SqliteStore({ file: join(config.data_dir, 'inboxd.db'), synchronous: config.sqlite_synchronous, busyTimeoutMs: config.sqlite_busy_timeout });

@@ -3,7 +3,7 @@
  * BIGINT arrives as a string and BOOLEAN as a boolean, JSON columns are TEXT as in SQLite.
  * (The SQLite store keeps its own mapping: the store folders never import each other.)
  */
-import type { ApiKey, Mailbox, Message, MessageSummary, OwnerType, Plan, User } from '../../core/types.js';
+import type { ApiKey, DeliveryAttempt, Mailbox, Message, MessageSummary, OwnerType, Plan, User } from '../../core/types.js';
 
 export type Row = Record<string, unknown>;
 
@@ -17,7 +17,7 @@ const str = (v: unknown): string | null => (v === null || v === undefined ? null
  * parsed columns (the raw source keeps every byte as received).
  */
 export function text(v: string | null): string | null {
-  return v === null ? null : v.includes('\u0000') ? v.replace(/\u0000/g, '\uFFFD') : v;
+  return v === null ? null : v.replaceAll('\u0000', '\uFFFD');
 }
 
 export function toPlan(r: Row): Plan {
@@ -103,5 +103,22 @@ export function toMessage(r: Row): Message {
     headers: json(r.headers_json, []),
     links: json(r.links_json, []),
     envelopeFrom: str(r.envelope_from),
+  };
+}
+
+export function toDelivery(r: Row): DeliveryAttempt {
+  return {
+    id: String(r.id),
+    address: String(r.address),
+    at: num(r.at),
+    outcome: String(r.outcome) as DeliveryAttempt['outcome'],
+    reason: str(r.reason),
+    response: String(r.response),
+    source: String(r.source) as DeliveryAttempt['source'],
+    clientAddress: str(r.client_address),
+    envelopeFrom: str(r.envelope_from),
+    size: numOrNull(r.size),
+    durationMs: numOrNull(r.duration_ms),
+    messageId: str(r.message_id),
   };
 }

@@ -15,7 +15,7 @@
 import pg from 'pg';
 import { DomainError } from '../../core/errors.js';
 import { newId } from '../../core/tokens.js';
-import type { ApiKey, Mailbox, Message, MessageSummary, OwnerType, Plan, User } from '../../core/types.js';
+import type { ApiKey, DeliveryAttempt, Mailbox, Message, MessageSummary, OwnerType, Plan, User } from '../../core/types.js';
 import { readMigrations } from '../migrations.js';
 import type {
   CreateMailboxRules,
@@ -27,7 +27,7 @@ import type {
   Store,
 } from '../store.js';
 import { isConnectionError, isRetryable, sqlState, storageError } from './errors.js';
-import { type Row, SUMMARY_COLUMNS, text, toApiKey, toMailbox, toMessage, toPlan, toSummary, toUser } from './rows.js';
+import { type Row, SUMMARY_COLUMNS, text, toApiKey, toDelivery, toMailbox, toMessage, toPlan, toSummary, toUser } from './rows.js';
 
 export interface PostgresStoreOptions {
   url: string;
@@ -39,6 +39,8 @@ export interface PostgresStoreOptions {
   connectTimeoutMs?: number;
   /** a statement with no answer after this long fails and its connection is dropped. */
   queryTimeoutMs?: number;
+  /** shown in pg_stat_activity, so an operator can tell Inboxd's sessions apart. */
+  applicationName?: string;
   /** told about errors on idle connections (the pool drops them and reconnects on demand). */
   onIdleError?: (err: Error) => void;
 }
@@ -89,10 +91,15 @@ export class PostgresStore implements Store {
       query_timeout: options.queryTimeoutMs ?? 30_000,
       idleTimeoutMillis: 30_000,
       keepAlive: true,
+      application_name: options.applicationName ?? 'inboxd',
     });
     // an idle connection that breaks (server restart, network) is dropped by the pool; without a
     // listener the 'error' event would crash the process
     this.pool.on('error', (err) => options.onIdleError?.(err));
+    // the pool listens only to idle clients: a checked-out one (a transaction between statements,
+    // the runExclusive lock holder) whose socket dies would emit an unhandled 'error' and crash
+    // the process. Its next statement fails instead, and we release it as broken.
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   /** CREATE SCHEMA IF NOT EXISTS, tolerating a concurrent creator. */
@@ -160,7 +167,7 @@ export class PostgresStore implements Store {
     let broken: Error | undefined;
     try {
       // a session lock: N nodes starting together apply each migration once, the others wait
-      await client.query({ text: 'SELECT pg_advisory_lock($1, hashtext($2))', values: [LOCK_MIGRATE, key], query_timeout: MIGRATION_TIMEOUT_MS });
+      await client.query(slow('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK_MIGRATE, key]));
       try {
         await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
         const done = new Set((await client.query('SELECT version FROM schema_migrations')).rows.map((r: Row) => Number(r.version)));
@@ -168,7 +175,7 @@ export class PostgresStore implements Store {
           if (done.has(m.version)) continue;
           await client.query('BEGIN');
           try {
-            await client.query({ text: m.sql, query_timeout: MIGRATION_TIMEOUT_MS });
+            await client.query(slow(m.sql));
             await client.query('INSERT INTO schema_migrations VALUES ($1, $2, $3)', [m.version, m.name, Date.now()]);
             await client.query('COMMIT');
           } catch (err) {
@@ -499,6 +506,47 @@ export class PostgresStore implements Store {
     return r ? (r.bytes as Buffer) : null;
   }
 
+  // ── delivery timeline ────────────────────────────────────────────────────────────────────────
+
+  async recordDeliveries(attempts: DeliveryAttempt[]): Promise<void> {
+    if (attempts.length === 0) return;
+    // multi-row INSERTs in one transaction, chunked under PostgreSQL's 65,535 parameters
+    const cols = 12;
+    const chunk = 1000;
+    await this.tx(async (c) => {
+      for (let from = 0; from < attempts.length; from += chunk) {
+        const part = attempts.slice(from, from + chunk);
+        const values = part.map((_, i) => `(${Array.from({ length: cols }, (_, j) => `$${i * cols + j + 1}`).join(', ')})`).join(', ');
+        const params = part.flatMap((a) => [
+          a.id, a.address, a.at, a.outcome, text(a.reason), text(a.response), a.source, text(a.clientAddress), text(a.envelopeFrom), a.size, a.durationMs, a.messageId,
+        ]);
+        await c.query(
+          `INSERT INTO deliveries (id, address, at, outcome, reason, response, source, client_address, envelope_from, size, duration_ms, message_id) VALUES ${values}`,
+          params,
+        );
+      }
+    });
+  }
+
+  async listDeliveries(address: string, limit: number): Promise<DeliveryAttempt[]> {
+    return (await this.query('SELECT * FROM deliveries WHERE address = $1 ORDER BY at DESC, id DESC LIMIT $2', [address, limit])).map(toDelivery);
+  }
+
+  async pruneDeliveries(now: number, maxAgeMs: number, keepPerAddress: number): Promise<number> {
+    return this.tx(async (c) => {
+      const old = (await c.query('DELETE FROM deliveries WHERE at < $1', [now - maxAgeMs])).rowCount ?? 0;
+      const extra =
+        (
+          await c.query(
+            `DELETE FROM deliveries WHERE id IN (
+               SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY address ORDER BY at DESC, id DESC) AS rn FROM deliveries) ranked WHERE rn > $1)`,
+            [keepPerAddress],
+          )
+        ).rowCount ?? 0;
+      return old + extra;
+    });
+  }
+
   // ── expiry ───────────────────────────────────────────────────────────────────────────────────
 
   async expireMailboxes(now: number, limit: number): Promise<Mailbox[]> {
@@ -525,6 +573,12 @@ export class PostgresStore implements Store {
       return { messages, mailboxes };
     });
   }
+}
+
+/** a statement allowed to run longer than queryTimeoutMs (pg reads query_timeout per query; its types omit it). */
+function slow(sql: string, values?: unknown[]): pg.QueryConfig {
+  const q = { text: sql, values, query_timeout: MIGRATION_TIMEOUT_MS };
+  return q;
 }
 
 function safeUrl(url: string): URL | null {
