@@ -1,7 +1,10 @@
 /**
- * Starts a real Inboxd (HTTP + SMTP on port 0, a fresh SQLite file in a temp folder) and gives
- * tests real clients: fetch for HTTP, nodemailer for SMTP, ws for WebSocket. Nothing here mocks
- * our own parts.
+ * Starts a real Inboxd (HTTP + SMTP on port 0) and gives tests real clients: fetch for HTTP,
+ * nodemailer for SMTP, ws for WebSocket. Nothing here mocks our own parts.
+ *
+ * The pair under test is chosen by INBOXD_TEST_PAIR: `embedded` (default: a fresh SQLite file in a
+ * temp folder, the in-process bus) or `scale` (PostgreSQL at INBOXD_TEST_DATABASE_URL in a fresh
+ * schema, Redis at INBOXD_TEST_REDIS_URL under a fresh key prefix). The same tests run on both.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +15,7 @@ import { loadConfig } from '../src/config/load.js';
 import type { SettingKey } from '../src/config/schema.js';
 import type { Clock } from '../src/core/clock.js';
 import { hashSecret, newApiKey } from '../src/core/tokens.js';
+import { dropSchema, uniqueName } from './scale-env.js';
 import { type Inboxd, startInboxd } from '../src/roles.js';
 
 export interface TestServer {
@@ -46,10 +50,42 @@ export interface WsClient {
 
 let counter = 0;
 
+export type Pair = 'embedded' | 'scale';
+
+/** the store/bus pair this run tests (INBOXD_TEST_PAIR); a scale run without its services fails. */
+export function testPair(): Pair {
+  const pair = process.env.INBOXD_TEST_PAIR ?? 'embedded';
+  if (pair !== 'embedded' && pair !== 'scale') throw new Error(`INBOXD_TEST_PAIR must be embedded or scale, got ${pair}`);
+  if (pair === 'scale') {
+    for (const v of ['INBOXD_TEST_DATABASE_URL', 'INBOXD_TEST_REDIS_URL']) {
+      if (!process.env[v]) throw new Error(`INBOXD_TEST_PAIR=scale needs ${v}`);
+    }
+  }
+  return pair;
+}
+
+/** config overrides that put a test server on the scale pair, isolated from every other server. */
+function scaleOverrides(): { overrides: Partial<Record<SettingKey, unknown>>; cleanup: () => Promise<void> } {
+  const schema = uniqueName('h');
+  const url = process.env.INBOXD_TEST_DATABASE_URL!;
+  return {
+    overrides: {
+      database_url: url,
+      database_schema: schema,
+      database_pool_size: 4,
+      redis_url: process.env.INBOXD_TEST_REDIS_URL!,
+      redis_key_prefix: `${schema}:`,
+    },
+    cleanup: () => dropSchema(url, schema),
+  };
+}
+
 export async function startTestServer(overrides: Partial<Record<SettingKey, unknown>> = {}, opts: { clock?: Clock; seededPlans?: boolean } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'inboxd-test-'));
+  const scale = testPair() === 'scale' && !('data_dir' in overrides) ? scaleOverrides() : null;
   const config = loadConfig({
     overrides: {
+      ...scale?.overrides,
       http_port: 0,
       smtp_port: 0,
       data_dir: dataDir,
@@ -107,6 +143,7 @@ export async function startTestServer(overrides: Partial<Record<SettingKey, unkn
     },
     async close() {
       await inboxd.close();
+      await scale?.cleanup();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

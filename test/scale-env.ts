@@ -109,15 +109,18 @@ export function uniqueName(kind: string): string {
  */
 export function useFreshSchema(url: string): string {
   const schema = uniqueName('t');
-  afterAll(async () => {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: PROBE_TIMEOUT_MS });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  });
+  afterAll(() => dropSchema(url, schema));
   return schema;
+}
+
+/** drops a test schema and everything in it. */
+export async function dropSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: PROBE_TIMEOUT_MS });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }

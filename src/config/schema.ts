@@ -16,9 +16,18 @@ const domainList = list.pipe(
   z.array(z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i, 'a domain name such as inboxd.test').transform((d) => d.toLowerCase())).min(1),
 );
 
+function isRegExp(v: string): boolean {
+  try {
+    new RegExp(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** the settings table: key → schema with its default and description. */
 export const settings = {
-  env: z.enum(['development', 'test', 'production']).default('development').describe('development, test or production; production turns the docs off'),
+  env: z.enum(['development', 'test', 'production']).default('development').describe('development, test or production; production turns the docs off, requires INBOXD_SES_TOPIC_ARNS and refuses the test-only SES settings'),
   log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('log level'),
   http_host: z.string().min(1).default('127.0.0.1').describe('HTTP listen address'),
   http_port: port.default(8025).describe('HTTP listen port (0 = any free port)'),
@@ -43,6 +52,7 @@ export const settings = {
   sqlite_busy_timeout: nonNegInt.default(5000).describe('milliseconds a SQLite writer waits for a lock before answering storage_unavailable (SMTP 451 4.3.0)'),
   database_url: z.string().url().optional().describe('PostgreSQL URL: chooses the PostgreSQL store'),
   database_pool_size: z.coerce.number().int().min(2).max(1000).default(10).describe('PostgreSQL connections per node (at least 2: the sweeper lock holds one while its work uses another)'),
+  database_schema: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'a plain identifier').optional().describe('PostgreSQL schema to use (created when missing); default: the server\'s search_path'),
   redis_url: z.string().url().optional().describe('Redis URL: chooses the Redis bus (rediss:// for TLS)'),
   redis_key_prefix: z.string().regex(/^[A-Za-z0-9_.:-]*$/, 'letters, digits and _ . : - only').default('').describe('prefix inside Redis channel names (inboxd:<prefix>mailbox:<address>), so several deployments can share one Redis'),
   sweep_interval: posInt.default(60).describe('seconds between expiry sweeps'),
@@ -63,6 +73,19 @@ export const settings = {
   parse_memory_mb: z.coerce.number().int().min(32).default(256).describe('heap limit of a MIME parser worker'),
   parse_workers: nonNegInt.default(0).describe('MIME parser worker threads (0 = one per core, at least 1)'),
   migrate: bool.default(true).describe('apply schema migrations when serve starts'),
+  ses_topic_arns: list
+    .pipe(z.array(z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:inboxd-inbound')))
+    .default([])
+    .describe('SNS topics whose SES notifications POST /api/v1/ses/inbound accepts, comma-separated (required in production when the api role runs; empty = the webhook refuses every message)'),
+  ses_cert_host_pattern: z
+    .string()
+    .min(1)
+    .refine((v) => isRegExp(v), 'a valid regular expression')
+    .optional()
+    .describe('test mode only, refused in production: regex that the host[:port] of a SigningCertURL or SubscribeURL must match instead of sns.<region>.amazonaws.com'),
+  ses_cert_ca_file: z.string().min(1).optional().describe('test mode only, refused in production: PEM file of a CA trusted (besides the system ones) when fetching SNS signing certificates and SubscribeURLs'),
+  ses_s3_region: z.string().regex(/^[a-z0-9-]+$/, 'an AWS region such as us-east-1').optional().describe('AWS region of the bucket SES writes large messages to (default: the SDK\'s, e.g. AWS_REGION)'),
+  ses_s3_endpoint: z.string().url().optional().describe('S3 endpoint URL for an S3-compatible store (path-style addressing); default: AWS S3'),
   roles: list.pipe(z.array(z.enum(['api', 'smtp', 'sweeper']))).default(['api', 'smtp', 'sweeper']).describe('roles this process runs: api, smtp, sweeper'),
 } as const;
 

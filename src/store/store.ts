@@ -84,6 +84,8 @@ export interface PurgeResult {
 export interface Store {
   /** brings the schema up to date and seeds the default plans. */
   migrate(): Promise<void>;
+  /** names of the migrations the database has not had yet (`NNNN_name`); all of them on an empty database. */
+  pendingMigrations(): Promise<string[]>;
   /** throws storage_unavailable when the database cannot answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

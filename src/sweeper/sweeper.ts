@@ -46,9 +46,18 @@ export function startSweeper(deps: CoreDeps, settings: SweeperSettings): Sweeper
     return { expired, purgedMessages: purged.messages, purgedMailboxes: purged.mailboxes };
   }
 
+  // many sweepers (one per node) elect one per tick where the store can (PostgreSQL advisory
+  // lock); a tick skipped here is run by the node that holds the lock
+  const electedTick = async () => {
+    if (!deps.store.runExclusive) return tick();
+    const done = await deps.store.runExclusive('sweeper', tick);
+    if (done === null) log.debug({}, 'another node is sweeping this tick');
+    return done;
+  };
+
   const timer = setInterval(() => {
     if (running || stopped) return;
-    running = tick()
+    running = electedTick()
       .catch((err: unknown) => log.error({ err }, 'sweep failed; will retry next tick'))
       .finally(() => (running = null));
   }, settings.intervalMs);

@@ -17,8 +17,10 @@ afterAll(async () => {
 describe('the sweeper', () => {
   it('announces mailbox_expired, closes the socket and purges content after the retention period', async () => {
     const { address, token } = await s.anonymousMailbox(2);
-    await s.send({ to: address, subject: 'before expiry', text: 'x' });
     const ws = await s.ws(`/ws/inbox/${address}?token=${token}`);
+    // the event proves the server-side subscription is live before time moves
+    await s.send({ to: address, subject: 'before expiry', text: 'x' });
+    await ws.next((e) => e.event === 'new_message');
 
     clock.advance(2 * 60_000 + 1_000);
     const first = await s.inboxd.sweeper!.tick();

@@ -10,7 +10,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { type AddressInfo, createServer, connect, type Server, type Socket } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ import { DomainError } from '../../src/core/errors.js';
 import { createPostgresStore, type PostgresStore } from '../../src/store/postgres/store.js';
 import type { NewMessage } from '../../src/store/store.js';
 import { addr, listen, newMessage } from '../contracts/bus.contract.js';
+import { CuttableProxy } from '../tcp-proxy.js';
 import { describeScale, uniqueName, useFreshSchema } from '../scale-env.js';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
@@ -143,45 +144,6 @@ describeScale('INBOXD_TEST_REDIS_URL', 'Redis outage', () => {
 });
 
 // ── PostgreSQL ─────────────────────────────────────────────────────────────────────────────────
-
-/** a loopback TCP proxy to PostgreSQL that can be shut (every socket cut) and reopened on its port. */
-class CuttableProxy {
-  private server: Server | null = null;
-  private readonly sockets = new Set<Socket>();
-  port = 0;
-  constructor(
-    private readonly targetHost: string,
-    private readonly targetPort: number,
-  ) {}
-
-  async open(): Promise<void> {
-    const server = createServer((client) => {
-      const upstream = connect(this.targetPort, this.targetHost);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => undefined);
-      }
-      client.pipe(upstream);
-      upstream.pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-    server.listen(this.port, '127.0.0.1');
-    await once(server, 'listening');
-    this.port = (server.address() as AddressInfo).port;
-    this.server = server;
-  }
-
-  /** stops listening (new connections are refused) and destroys every open connection. */
-  async cut(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    const closed = server ? new Promise((r) => server.close(r)) : Promise.resolve();
-    for (const s of this.sockets) s.destroy();
-    await closed;
-  }
-}
 
 describeScale('INBOXD_TEST_DATABASE_URL', 'PostgreSQL outage', (urls) => {
   const url = urls.INBOXD_TEST_DATABASE_URL;

@@ -4,7 +4,8 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
-import { rawSmtp, startTestServer, type TestServer } from '../harness.js';
+import { rawSmtp, startTestServer, testPair, type TestServer } from '../harness.js';
+import { CuttableProxy } from '../tcp-proxy.js';
 
 let s: TestServer;
 const clock = new ManualClock();
@@ -103,26 +104,52 @@ describe('SMTP answers', () => {
   });
 
   it('answers 451 4.3.0 when storage is unavailable, never 250, and accepts the retry', async () => {
-    const { address, token } = await s.anonymousMailbox();
-    const locker = new Database(join(s.dataDir, 'inboxd.db'));
-    locker.exec('BEGIN EXCLUSIVE');
+    // embedded: another connection holds the SQLite write lock; scale: PostgreSQL is cut away
+    // behind a proxy. Either way the store cannot commit, and the sender must be told to retry.
+    let target = s;
+    let outage: { start(): Promise<void>; end(): Promise<void>; close(): Promise<void> };
+    if (testPair() === 'embedded') {
+      const locker = new Database(join(s.dataDir, 'inboxd.db'));
+      outage = {
+        start: async () => void locker.exec('BEGIN EXCLUSIVE'),
+        end: async () => void locker.exec('ROLLBACK'),
+        close: async () => void locker.close(),
+      };
+    } else {
+      const db = new URL(process.env.INBOXD_TEST_DATABASE_URL!);
+      const proxy = new CuttableProxy(db.hostname || '127.0.0.1', Number(db.port || 5432));
+      await proxy.open();
+      db.hostname = '127.0.0.1';
+      db.port = String(proxy.port);
+      target = await startTestServer({ database_url: db.toString() }, { clock });
+      outage = { start: () => proxy.cut(), end: () => proxy.open(), close: () => target.close() };
+    }
     try {
-      const c = await session();
+      const { address, token } = await target.anonymousMailbox();
+      const c = await rawSmtp(target.smtpPort);
+      await c.reply();
+      await c.cmd('EHLO x');
       await c.cmd('MAIL FROM:<a@example.com>');
       expect(await c.cmd(`RCPT TO:<${address}>`)).toMatch(/^250/);
       await c.cmd('DATA');
       c.write(message(address, 'retry me'));
+      await outage.start();
       expect(await c.cmd('.')).toBe('451 4.3.0 Temporary storage failure, try again later');
       c.close();
+      if (testPair() === 'scale') {
+        const health = await target.api('GET', '/health');
+        expect(health).toMatchObject({ status: 503, body: { db: 'down' } });
+        expect((await target.api('GET', `/api/v1/mailboxes/${address}`, { token })).status).toBe(503);
+      }
+      await outage.end();
+      const list = await target.api('GET', `/api/v1/mailboxes/${address}/messages`, { token });
+      expect(list.body).toHaveLength(0);
+      expect((await target.send({ to: address, subject: 'retry me', text: 'again' })).response).toMatch(/^250 /);
+      const after = await target.api('GET', `/api/v1/mailboxes/${address}/messages`, { token });
+      expect(after.body.map((m: { subject: string }) => m.subject)).toEqual(['retry me']);
     } finally {
-      locker.exec('ROLLBACK');
-      locker.close();
+      await outage.close();
     }
-    const list = await s.api('GET', `/api/v1/mailboxes/${address}/messages`, { token });
-    expect(list.body).toHaveLength(0);
-    expect((await s.send({ to: address, subject: 'retry me', text: 'again' })).response).toMatch(/^250 /);
-    const after = await s.api('GET', `/api/v1/mailboxes/${address}/messages`, { token });
-    expect(after.body.map((m: { subject: string }) => m.subject)).toEqual(['retry me']);
   });
 
   it('answers 250 only after the commit: the message is readable the moment 250 arrives', async () => {

@@ -46,14 +46,14 @@ export async function openEventStream(
       unsubscribe();
     },
   };
-  if (since === undefined) return stream;
   try {
-    let after = since;
-    for (;;) {
-      const page = await deps.store.listMessages(mailbox.id, { afterSeq: after, order: 'asc', limit: PAGE });
-      for (const m of page) emit(newMessageEvent(m));
-      if (page.length < PAGE || closed) break;
-      after = page[page.length - 1]!.seq;
+    if (since !== undefined) await replay();
+    // the mailbox may have ended between the caller's check and the subscription going live:
+    // an event published in that window was missed, so the state is read again now
+    const fresh = await deps.store.getMailboxById(mailbox.id);
+    if (!fresh || fresh.deletedAt !== null) emit({ event: 'mailbox_deleted', address: mailbox.address });
+    else if (!fresh.active || fresh.expiresAt <= deps.clock.now()) {
+      emit({ event: 'mailbox_expired', address: mailbox.address, expires_at: new Date(fresh.expiresAt).toISOString() });
     }
   } catch (err) {
     stream.close();
@@ -62,4 +62,14 @@ export async function openEventStream(
   replaying = false;
   for (const ev of held.splice(0)) emit(ev);
   return stream;
+
+  async function replay(): Promise<void> {
+    let after = since ?? 0;
+    for (;;) {
+      const page = await deps.store.listMessages(mailbox.id, { afterSeq: after, order: 'asc', limit: PAGE });
+      for (const m of page) emit(newMessageEvent(m));
+      if (page.length < PAGE || closed) break;
+      after = page[page.length - 1]!.seq;
+    }
+  }
 }

@@ -195,6 +195,20 @@ export class PostgresStore implements Store {
     }
   }
 
+  async pendingMigrations(): Promise<string[]> {
+    try {
+      const exists = await this.pool.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS ok");
+      const done = new Set(
+        (exists.rows[0] as Row).ok ? (await this.pool.query('SELECT version FROM schema_migrations')).rows.map((r: Row) => Number(r.version)) : [],
+      );
+      return readMigrations('postgres')
+        .filter((m) => !done.has(m.version))
+        .map((m) => `${String(m.version).padStart(4, '0')}_${m.name}`);
+    } catch (err) {
+      throw storageError(err);
+    }
+  }
+
   /**
    * runs `fn` while holding a cluster-wide advisory lock named `name`, or returns null at once
    * when another session holds it (one sweeper per tick among many nodes). The lock is a
@@ -462,6 +476,14 @@ export class PostgresStore implements Store {
       where.push(`m.seq > $${args.length}`);
     }
     if (q.unread) where.push('NOT m.is_read');
+    if (q.from) {
+      args.push(q.from);
+      where.push(`strpos(lower(m.from_json::text), lower($${args.length})) > 0`);
+    }
+    if (q.subject) {
+      args.push(q.subject);
+      where.push(`strpos(lower(m.subject), lower($${args.length})) > 0`);
+    }
     args.push(q.limit);
     const rows = await this.query(
       `SELECT ${SUMMARY_COLUMNS} FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id

@@ -80,6 +80,16 @@ export class SqliteStore implements Store {
     });
   }
 
+  async pendingMigrations(): Promise<string[]> {
+    return this.run(() => {
+      const table = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+      const done = new Set(table ? this.db.prepare('SELECT version FROM schema_migrations').all().map((r) => Number((r as Row).version)) : []);
+      return readMigrations('sqlite')
+        .filter((m) => !done.has(m.version))
+        .map((m) => `${String(m.version).padStart(4, '0')}_${m.name}`);
+    });
+  }
+
   async ping(): Promise<void> {
     return this.run(() => void this.db.prepare('SELECT 1').get());
   }
