@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'data/', 'web/dist/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', 'data/', 'web/dist/', 'sdk/dist/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -41,6 +41,22 @@ export default tseslint.config(
   {
     files: ['src/smtp/**/*.ts'],
     rules: restrict([{ group: ['**/http/**', '**/mcp/**', '**/store/**', '**/bus/**'], message: 'an edge never calls another edge or a store/bus directly' }]),
+  },
+  {
+    // the SES adapter is edge-side: it calls core/ (delivery) and reads config; the route that serves it lives in http/
+    files: ['src/ses/**/*.ts'],
+    rules: restrict([
+      { group: ['**/http/**', '**/smtp/**', '**/mcp/**', '**/cli/**', '**/sweeper/**', '**/store/**', '**/bus/**'], message: 'the SES adapter reaches storage only through core/delivery' },
+      { group: ['fastify', '@fastify/*', 'smtp-server', 'pg', 'better-sqlite3', 'ioredis', 'ws'], message: 'the SES adapter imports no framework or driver (the AWS SDK only, in s3.ts)' },
+    ]),
+  },
+  {
+    files: ['sdk/**/*.ts'],
+    rules: restrict([{ group: ['**/src/**', '../../*', 'node:*', 'fastify', '@fastify/*', 'smtp-server', 'pg', 'better-sqlite3', 'ioredis', 'nodemailer'], message: 'the SDK imports nothing from the server and runs in browsers: fetch + WebSocket only' }]),
+  },
+  {
+    files: ['src/cli/client.ts'],
+    rules: restrict([{ group: ['../*', './*'], message: 'the client commands go through @inboxd/sdk only (never core/ or store/)' }]),
   },
   {
     files: ['src/mcp/**/*.ts'],

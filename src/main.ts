@@ -14,6 +14,12 @@ usage:
   inboxd admin users create --email E [--plan P] | users list
   inboxd admin keys create --user E [--name N] | keys list --user E
   inboxd config                                                                    print the effective config
+  inboxd mcp                                                                        MCP server on stdio for an AI agent (INBOXD_URL, INBOXD_API_KEY)
+
+client (against INBOXD_URL; INBOXD_API_KEY or a mailbox's session token):
+  inboxd create [--ttl MIN] [--local-part X] [--domain D] [--group G]              create a mailbox; prints its address
+  inboxd wait ADDRESS [--from S] [--subject S] [--body S] [--pattern RE2] [--timeout SEC] [--code | --link]
+  inboxd read ADDRESS [ID | --latest] [--raw]    inboxd ls [ADDRESS]    inboxd rm ADDRESS [ID] | rm --group G
 
 Every setting is an INBOXD_* variable and a flag (see docs/config.md); add --json to admin commands for scripts.`;
 
@@ -28,6 +34,14 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./cli/admin.js')).admin(rest);
     case 'config':
       return (await import('./cli/serve.js')).printConfig(rest);
+    case 'create':
+    case 'wait':
+    case 'read':
+    case 'ls':
+    case 'rm':
+      return (await import('./cli/client.js')).client(command, rest);
+    case 'mcp':
+      return (await import('./cli/mcp.js')).mcp(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -16,6 +16,7 @@ import { createTimeline } from './core/timeline.js';
 import type { Bus } from './core/events.js';
 import type { Logger } from './core/log.js';
 import { createLogger } from './log.js';
+import { sesSettings } from './ses/settings.js';
 import { extractAttachment } from './mime/attachments.js';
 import { createParserPool } from './mime/pool.js';
 import { createStore } from './store/create-store.js';
@@ -59,7 +60,16 @@ export async function startInboxd(config: Config, options: StartOptions = {}): P
   const clock = options.clock ?? systemClock;
   const store = options.store ?? (await createStore(config));
   if (config.migrate) await store.migrate();
-  const bus = options.bus ?? (await createBus(config));
+  else {
+    const pending = await store.pendingMigrations();
+    if (pending.length > 0) {
+      await store.close();
+      throw new Error(
+        `the database schema is older than this version of Inboxd (pending: ${pending.join(', ')}); run \`inboxd migrate\` or start with INBOXD_MIGRATE=true (--migrate true)`,
+      );
+    }
+  }
+  const bus = options.bus ?? (await createBus(config, log));
   const parser = createParserPool({ workers: config.parse_workers, timeoutMs: config.parse_timeout, memoryMb: config.parse_memory_mb });
   const mime = { parse: (raw: Buffer) => parser.parse(raw), attachment: (raw: Buffer, index: number) => extractAttachment(raw, index) };
   const metrics = createMetrics();
@@ -76,7 +86,10 @@ export async function startInboxd(config: Config, options: StartOptions = {}): P
       const { buildApp } = await import('./http/app.js');
       const app = await buildApp({
         core,
+        delivery,
+        ses: sesSettings(config),
         logger: log,
+        mcp: (await import('./mcp/http-handler.js')).createMcpHttpHandler(core, { maxWaitSeconds: config.wait_max_timeout }),
         settings: {
           bodyLimit: config.http_body_limit,
           trustedProxies: config.trusted_proxies,

@@ -69,8 +69,26 @@ export function loadConfig(input: {
       problems.push(`${envName(key)} (${flagName(key)}): ${issue?.message ?? 'invalid'}, got ${shown} (from ${from})`);
     }
   }
+  if (problems.length === 0) problems.push(...productionProblems(out as Config));
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(out) as Config;
+}
+
+/**
+ * rules across settings for production: the SES webhook must name the topics it trusts, and the
+ * settings that let tests stand in for AWS's certificate hosts are refused.
+ */
+function productionProblems(config: Config): string[] {
+  if (config.env !== 'production') return [];
+  const problems: string[] = [];
+  const why = `${envName('env')}=production`;
+  if (config.roles.includes('api') && config.ses_topic_arns.length === 0) {
+    problems.push(`${envName('ses_topic_arns')} (${flagName('ses_topic_arns')}): required when ${why} (the SNS topics the SES webhook accepts)`);
+  }
+  for (const key of ['ses_cert_host_pattern', 'ses_cert_ca_file'] as const) {
+    if (config[key] !== undefined) problems.push(`${envName(key)} (${flagName(key)}): test mode only, refused when ${why}`);
+  }
+  return problems;
 }
 
 /** the effective config with secrets redacted, for --print-config and start-up logs. */

@@ -129,7 +129,11 @@ const MAX_ATTRIBUTES = 64;
 
 // A whitespace-stripped, lower-cased style attribute hides its element when it says any of these.
 // `font-size:0` is matched with an explicit end so `font-size:0.9em` or `font-size:08px` is not.
-const HIDING_STYLE = /(?:^|[;{"'])(?:display:none|visibility:hidden|mso-hide:all|font-size:0+(?:\.0+)?(?:px|pt|em|rem|%)?(?:!important)?(?:;|$))/;
+const HIDING_STYLE = /(?:^|[;{"'])(?:display:none|visibility:hidden|mso-hide:all|(?:font-size|opacity):0+(?:\.0+)?(?:px|pt|em|rem|%)?(?:!important)?(?:;|$))/;
+// A box clipped to nothing (the preheader trick `max-height:0;overflow:hidden`) or pushed far off
+// screen hides its text as surely as display:none.
+const ZERO_BOX = /(?:^|;)(?:max-)?(?:height|width):0+(?:px)?(?:!important)?(?:;|$)/;
+const OFF_SCREEN = /(?:^|;)(?:text-indent|left|top|margin-left|margin-top):-\d{3,}/;
 
 interface Tag {
   name: string;
@@ -149,7 +153,144 @@ function isHidden(attrs: Map<string, string>): boolean {
   if (attrs.has('hidden')) return true;
   const style = attrs.get('style');
   if (!style) return false;
-  return HIDING_STYLE.test(style.toLowerCase().replace(/\s+/g, ''));
+  const s = style.toLowerCase().replace(/\s+/g, '');
+  if (HIDING_STYLE.test(s) || OFF_SCREEN.test(s)) return true;
+  return s.includes('overflow:hidden') && ZERO_BOX.test(s);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Colours: text drawn in (nearly) the colour of its background is invisible to a reader, the
+// classic hiding place for instructions aimed at a model reading the mail (white on white).
+// Only inline colours are known (style, bgcolor, <font color>); anything else is "unknown" and
+// never hides text, so a template styled by a stylesheet keeps its text.
+// ---------------------------------------------------------------------------------------------
+
+/** 0xRRGGBB; UNKNOWN when it cannot be told from inline markup; TRANSPARENT for invisible ink. */
+type Colour = number;
+const UNKNOWN = -1;
+const TRANSPARENT = -2;
+
+const NAMED_COLOURS = new Map<string, number>([
+  ['white', 0xffffff], ['black', 0x000000], ['snow', 0xfffafa], ['ivory', 0xfffff0], ['whitesmoke', 0xf5f5f5],
+  ['ghostwhite', 0xf8f8ff], ['floralwhite', 0xfffaf0], ['seashell', 0xfff5ee], ['mintcream', 0xf5fffa],
+  ['azure', 0xf0ffff], ['aliceblue', 0xf0f8ff], ['honeydew', 0xf0fff0], ['linen', 0xfaf0e6], ['oldlace', 0xfdf5e6],
+  ['red', 0xff0000], ['green', 0x008000], ['blue', 0x0000ff], ['yellow', 0xffff00], ['gray', 0x808080],
+  ['grey', 0x808080], ['silver', 0xc0c0c0], ['navy', 0x000080], ['maroon', 0x800000], ['purple', 0x800080],
+  ['teal', 0x008080], ['olive', 0x808000], ['lime', 0x00ff00], ['aqua', 0x00ffff], ['fuchsia', 0xff00ff],
+  ['orange', 0xffa500],
+]);
+
+/** one CSS colour value; UNKNOWN for anything not understood (currentColor, var(), hsl()). */
+function parseColour(value: string): Colour {
+  const v = value.trim().toLowerCase().replace(/\s*!important$/, '');
+  if (v === 'transparent') return TRANSPARENT;
+  const named = NAMED_COLOURS.get(v);
+  if (named !== undefined) return named;
+  let m = /^#([0-9a-f]{3,8})$/.exec(v);
+  if (m) {
+    const h = m[1]!;
+    if (h.length === 3 || h.length === 4) {
+      if (h.length === 4 && h[3] === '0') return TRANSPARENT;
+      return Number.parseInt(h[0]! + h[0] + h[1] + h[1] + h[2] + h[2], 16);
+    }
+    if (h.length === 6) return Number.parseInt(h, 16);
+    if (h.length === 8) return h.slice(6) === '00' ? TRANSPARENT : Number.parseInt(h.slice(0, 6), 16);
+    return UNKNOWN;
+  }
+  m = /^rgba?\(\s*(\d{1,3})\s*[,\s]\s*(\d{1,3})\s*[,\s]\s*(\d{1,3})\s*(?:[,/]\s*([\d.]{1,8})(%?)\s*)?\)$/.exec(v);
+  if (m) {
+    if (m[4] !== undefined && Number(m[4]) === 0) return TRANSPARENT;
+    const [r, g, b] = [m[1], m[2], m[3]].map((x) => Math.min(255, Number(x)));
+    return (r! << 16) | (g! << 8) | b!;
+  }
+  return UNKNOWN;
+}
+
+/** the declarations of a style attribute, last one winning (bounded by the attribute's length). */
+function declarations(style: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of style.split(';')) {
+    const colon = part.indexOf(':');
+    if (colon > 0) out.set(part.slice(0, colon).trim().toLowerCase(), part.slice(colon + 1).trim());
+  }
+  return out;
+}
+
+/** the background an element paints: its own colour, the parent's (transparent), or UNKNOWN (an image). */
+function backgroundOf(attrs: Map<string, string>, decls: Map<string, string> | null, parent: Colour, styled: boolean): Colour {
+  let bg = parent;
+  const attr = attrs.get('bgcolor');
+  if (attr !== undefined) {
+    const c = parseColour(attr);
+    bg = c === TRANSPARENT ? bg : c;
+  }
+  if (attrs.has('background')) bg = UNKNOWN;
+  if (decls) {
+    const shorthand = decls.get('background');
+    if (shorthand !== undefined) {
+      const lower = shorthand.toLowerCase();
+      if (/url\(|gradient\(|image-set\(|var\(/.test(lower)) bg = UNKNOWN;
+      else {
+        // the colour is whichever token of the shorthand parses as one
+        const tokens = lower.replace(/\s*!important$/, '').match(/[a-z]+\([^)]{0,80}\)|#[0-9a-f]{3,8}|[a-z]+/g) ?? [];
+        for (const t of tokens) {
+          const c = parseColour(t);
+          if (c !== UNKNOWN) {
+            bg = c === TRANSPARENT ? bg : c;
+            break;
+          }
+        }
+      }
+    }
+    const colour = decls.get('background-color');
+    if (colour !== undefined) {
+      const c = parseColour(colour);
+      bg = c === TRANSPARENT ? bg : c;
+    }
+    if (decls.has('background-image') && !/^none/i.test(decls.get('background-image')!)) bg = UNKNOWN;
+  }
+  // a stylesheet may paint any classed element: its background is not known from the markup
+  if (styled && bg === parent && (attrs.has('class') || attrs.has('id'))) bg = UNKNOWN;
+  return bg;
+}
+
+function foregroundOf(name: string, attrs: Map<string, string>, decls: Map<string, string> | null, parent: Colour, styled: boolean): Colour {
+  let fg = parent;
+  const attr = name === 'font' ? attrs.get('color') : name === 'body' ? attrs.get('text') : undefined;
+  if (attr !== undefined) fg = parseColour(attr);
+  const colour = decls?.get('color');
+  if (colour !== undefined) fg = parseColour(colour);
+  if (styled && fg === parent && (attrs.has('class') || attrs.has('id'))) fg = UNKNOWN;
+  return fg;
+}
+
+/** true when a <style> block sets backgrounds or colours (one pass over the document). */
+function stylesheetPaints(html: string): boolean {
+  const lower = html.slice(0, MAX_SCAN_CHARS).toLowerCase();
+  for (let at = lower.indexOf('<style'); at >= 0; ) {
+    const end = lower.indexOf('</style', at);
+    const css = lower.slice(at, end < 0 ? lower.length : end);
+    if (css.includes('background') || css.includes('color')) return true;
+    if (end < 0) return false;
+    at = lower.indexOf('<style', end);
+  }
+  return false;
+}
+
+function luminance(c: number): number {
+  const lin = (v: number) => {
+    const s = v / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * lin((c >> 16) & 0xff) + 0.7152 * lin((c >> 8) & 0xff) + 0.0722 * lin(c & 0xff);
+}
+
+/** true when text in `fg` on `bg` cannot be read: transparent ink, or a contrast ratio under 1.2. */
+function camouflaged(fg: Colour, bg: Colour): boolean {
+  if (fg === TRANSPARENT) return true;
+  if (fg === UNKNOWN || bg === UNKNOWN) return false;
+  const [a, b] = [luminance(fg), luminance(bg)];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) < 1.2;
 }
 
 function isNameStart(c: number): boolean {
@@ -166,15 +307,29 @@ function isSpace(c: number): boolean {
  * name is ignored, and counts per name keep that check O(1) so deep nesting stays linear.
  */
 function walkHtml(html: string, on: WalkHandlers): void {
-  const stack: { name: string; hidden: boolean }[] = [];
+  const stack: { name: string; hidden: boolean; fg: Colour; bg: Colour }[] = [];
   const open = new Map<string, number>();
   let hiddenDepth = 0;
   let preDepth = 0;
   const len = html.length;
   let pos = 0;
+  // a mail client paints black on white unless told otherwise; a stylesheet that sets
+  // backgrounds or colours makes classed elements' colours unknown (see backgroundOf)
+  const styled = stylesheetPaints(html);
+  const colours = (): { fg: Colour; bg: Colour } => stack[stack.length - 1] ?? { fg: 0x000000, bg: 0xffffff };
+  const showText = (): boolean => hiddenDepth === 0 && !camouflaged(colours().fg, colours().bg);
 
-  const push = (name: string, hidden: boolean): void => {
-    stack.push({ name, hidden });
+  const push = (name: string, hidden: boolean, attrs?: Map<string, string>): void => {
+    const parent = colours();
+    let fg = parent.fg;
+    let bg = parent.bg;
+    if (attrs && attrs.size > 0) {
+      const style = attrs.get('style');
+      const decls = style ? declarations(style) : null;
+      bg = backgroundOf(attrs, decls, parent.bg, styled);
+      fg = foregroundOf(name, attrs, decls, parent.fg, styled);
+    }
+    stack.push({ name, hidden, fg, bg });
     open.set(name, (open.get(name) ?? 0) + 1);
     if (hidden) hiddenDepth++;
     if (name === 'pre') preDepth++;
@@ -199,7 +354,7 @@ function walkHtml(html: string, on: WalkHandlers): void {
     const lt = html.indexOf('<', pos);
     const textEnd = lt < 0 ? len : lt;
     if (textEnd > pos) {
-      if (hiddenDepth === 0) on.text(decodeEntities(html.slice(pos, textEnd)), preDepth > 0);
+      if (showText()) on.text(decodeEntities(html.slice(pos, textEnd)), preDepth > 0);
       pos = textEnd;
       if (lt < 0) break;
     }
@@ -219,7 +374,7 @@ function walkHtml(html: string, on: WalkHandlers): void {
     const nameStart = pos + (isEnd ? 2 : 1);
     if (!isNameStart(html.charCodeAt(nameStart))) {
       // a lone '<' is text
-      if (hiddenDepth === 0) on.text('<', preDepth > 0);
+      if (showText()) on.text('<', preDepth > 0);
       pos++;
       continue;
     }
@@ -254,13 +409,13 @@ function walkHtml(html: string, on: WalkHandlers): void {
       endRe.lastIndex = pos;
       const m = endRe.exec(html);
       const rawEnd = m ? m.index : len;
-      if (!hidden && hiddenDepth === 0) on.text(decodeEntities(html.slice(pos, rawEnd)), false);
+      if (!hidden && showText()) on.text(decodeEntities(html.slice(pos, rawEnd)), false);
       if (!m) break;
       const gt = html.indexOf('>', rawEnd);
       pos = gt < 0 ? len : gt + 1;
       continue;
     }
-    if (!VOID.has(tag.name) && !tag.selfClosing) push(tag.name, hidden);
+    if (!VOID.has(tag.name) && !tag.selfClosing) push(tag.name, hidden, tag.attrs);
   }
 }
 
@@ -339,9 +494,11 @@ function readTag(html: string, start: number, end: boolean): Tag & { next: numbe
 }
 
 /**
- * Renders HTML as readable plain text: drops `<head>`, `<script>`, `<style>`, comments and
- * elements hidden with `display:none`, `visibility:hidden`, `font-size:0` or the `hidden`
- * attribute (the preheader and tracking junk of mail templates); decodes entities; turns block
+ * Renders HTML as readable plain text: drops `<head>`, `<script>`, `<style>`, comments, elements
+ * hidden with `display:none`, `visibility:hidden`, `opacity:0`, `font-size:0`, a zero-size
+ * clipped box, an off-screen offset or the `hidden` attribute (the preheader and tracking junk of
+ * mail templates), and text drawn in its background's colour (white on white: text no reader
+ * sees, but a model would); decodes entities; turns block
  * elements into line breaks and table cells into spaced columns.
  */
 export function htmlToText(html: string): string {

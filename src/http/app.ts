@@ -7,7 +7,9 @@ import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { CoreDeps } from '../core/context.js';
+import type { Delivery } from '../core/delivery.js';
 import { RateLimiter } from '../core/rate-limit.js';
+import type { SesSettings } from '../ses/settings.js';
 import { errorHandler, sendError } from './errors.js';
 import { sseRoutes } from './realtime/sse.js';
 import { wsRoutes } from './realtime/ws.js';
@@ -15,9 +17,11 @@ import { redactUrl } from './request.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { domainRoutes } from './routes/domains.js';
 import { healthRoutes } from './routes/health.js';
+import { type McpEndpoint, mcpRoutes } from './routes/mcp.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { mailboxRoutes } from './routes/mailboxes.js';
 import { messageRoutes } from './routes/messages.js';
+import { sesRoutes } from './routes/ses.js';
 import { waitRoutes } from './routes/wait.js';
 import { defaultWebDistDir, webRoutes } from './routes/web.js';
 
@@ -37,8 +41,13 @@ export interface HttpSettings {
 export interface AppDeps {
   core: CoreDeps;
   settings: HttpSettings;
+  /** the ingest path, for the SES webhook (POST /api/v1/ses/inbound): registered when given with `ses`. */
+  delivery?: Delivery;
+  ses?: SesSettings;
   /** a pino logger (Fastify's own type); false for none */
   logger: object | false;
+  /** the MCP server behind /mcp (mcp/http-handler.ts, given by roles.ts); none: no /mcp route */
+  mcp?: McpEndpoint;
 }
 
 /** same-origin is always allowed; others only when listed. A request with no Origin is not from a browser. */
@@ -113,8 +122,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   waitRoutes(app, core, settings.waitMaxTimeoutSeconds);
   messageRoutes(app, core);
   deliveryRoutes(app, core);
+  if (deps.delivery && deps.ses) await app.register(sesRoutes({ core, delivery: deps.delivery, settings: deps.ses }));
   sseRoutes(app, core, realtime);
   wsRoutes(app, core, realtime);
+  mcpRoutes(app, core, deps.mcp, settings.allowedOrigins);
   webRoutes(app, { distDir: defaultWebDistDir() });
   return app;
 }

@@ -293,7 +293,7 @@ describe('OpenAPI', () => {
   });
 
   it('is off in production unless asked', async () => {
-    const prod = await startTestServer({ env: 'production' });
+    const prod = await startTestServer({ env: 'production', ses_topic_arns: 'arn:aws:sns:us-east-1:123456789012:inboxd-inbound' });
     try {
       expect((await prod.api('GET', '/openapi.json')).status).toBe(404);
     } finally {

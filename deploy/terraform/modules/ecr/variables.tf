@@ -1,0 +1,10 @@
+variable "repositories" {
+  description = "Repository names."
+  type        = list(string)
+}
+
+variable "keep_images" {
+  description = "Images kept per repository."
+  type        = number
+  default     = 10
+}

@@ -1,0 +1,152 @@
+/**
+ * `Inboxd`: the client. It holds the server URL and the API key (if any), creates mailboxes and
+ * hands out `Mailbox` handles (mailbox.ts), and does the calls that are not about one mailbox:
+ * list, delete a group, domains.
+ */
+import type { WebSocketConstructor } from './events.js';
+import { sendJson, type Transport } from './http.js';
+import { Mailbox, type MailboxContext } from './mailbox.js';
+import type { DeletedGroup, DomainList, MailboxInfo } from './types.js';
+
+/** where the server is and who the client is. */
+export interface InboxdOptions {
+  /** the server's URL (default `http://127.0.0.1:8025`); a path prefix is kept. */
+  baseUrl?: string;
+  /** an API key (`ibx_…`): the mailboxes it creates are its owner's, with a chosen address if wanted. Without one, mailboxes are anonymous and each has its own session token. */
+  apiKey?: string;
+  /** a fetch implementation (default: the global `fetch`). */
+  fetch?: typeof fetch;
+  /** a WebSocket class for `Mailbox.events()` (default: the global one, else the `ws` package). */
+  WebSocket?: WebSocketConstructor;
+  /** extra headers for every HTTP request (e.g. a proxy's credentials). */
+  headers?: Record<string, string>;
+  /**
+   * the longest single long-poll request in seconds (default 60); a longer wait is made of
+   * several, so proxies and fetch's own timeouts never cut it. Keep it at or under the server's
+   * `INBOXD_WAIT_MAX_TIMEOUT`.
+   */
+  pollSeconds?: number;
+}
+
+/** options of `createMailbox`. */
+export interface CreateMailboxOptions {
+  /** minutes until the mailbox expires (clamped to the plan; the plan default when omitted). */
+  ttlMinutes?: number;
+  /** the part before `@` (API key only; 409 address_taken if in use). */
+  localPart?: string;
+  /** a whole address on one of the server's domains (API key only). */
+  address?: string;
+  /** one of the receiving domains (see `domains()`); the default domain when omitted. */
+  domain?: string;
+  /** a label for a test run: list or delete the run's mailboxes together. */
+  group?: string;
+}
+
+/** options of `listMailboxes`. */
+export interface ListMailboxesOptions {
+  /** only the mailboxes created with this group label. */
+  group?: string;
+}
+
+/** options of `mailbox()`. */
+export interface MailboxHandleOptions {
+  /** the anonymous mailbox's session token (omit when the client has the owner's API key). */
+  sessionToken?: string;
+}
+
+/** the default server URL: the embedded default of `inboxd serve`. */
+export const DEFAULT_BASE_URL = 'http://127.0.0.1:8025';
+
+/**
+ * the Inboxd client.
+ *
+ * @example
+ * const inboxd = new Inboxd({ baseUrl: 'http://127.0.0.1:8025' });
+ * const mailbox = await inboxd.createMailbox({ ttlMinutes: 10 });
+ * const { codes, links } = await mailbox.waitForMessage({ subject: 'Verify' });
+ */
+export class Inboxd {
+  /** the server URL in use, without a trailing slash. */
+  readonly baseUrl: string;
+  readonly #ctx: MailboxContext;
+
+  /**
+   * @param options the server URL, the API key and transport choices; all optional
+   */
+  constructor(options: InboxdOptions = {}) {
+    const fetchImpl = options.fetch ?? globalThis.fetch;
+    if (typeof fetchImpl !== 'function') throw new TypeError('no fetch available: Inboxd needs Node 20 or newer, a browser, or the fetch option');
+    this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+    // a bare reference to globalThis.fetch must keep its receiver in some browsers
+    const bound: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    const transport: Transport = { baseUrl: this.baseUrl, fetch: bound, apiKey: options.apiKey || undefined, headers: { ...options.headers } };
+    const pollSeconds = options.pollSeconds ?? 60;
+    if (!(pollSeconds > 0)) throw new RangeError('pollSeconds must be greater than 0');
+    this.#ctx = { transport, WebSocket: options.WebSocket, pollMs: pollSeconds * 1000 };
+  }
+
+  /**
+   * creates a mailbox. Anonymous (no API key): the handle keeps the session token, also in
+   * `mailbox.sessionToken` to hand to another process.
+   *
+   * @throws InboxdError invalid_input (bad TTL, unknown domain) | forbidden (a chosen address
+   *   without an API key) | address_taken | quota_exceeded | rate_limited | unauthorized (a bad key)
+   */
+  async createMailbox(options: CreateMailboxOptions = {}): Promise<Mailbox> {
+    const body = {
+      ttl_minutes: options.ttlMinutes,
+      local_part: options.localPart,
+      address: options.address,
+      domain: options.domain,
+      group: options.group,
+    };
+    const info = await sendJson<MailboxInfo>(this.#ctx.transport, 'POST', '/api/v1/mailboxes', { body });
+    return new Mailbox(this.#ctx, info.address, info.session_token, info);
+  }
+
+  /**
+   * a handle on an existing mailbox; makes no request.
+   *
+   * @param address the mailbox's address
+   * @param options its session token when it is anonymous
+   */
+  mailbox(address: string, options: MailboxHandleOptions = {}): Mailbox {
+    return new Mailbox(this.#ctx, address, options.sessionToken || undefined);
+  }
+
+  /**
+   * the API key owner's live mailboxes, optionally one group's.
+   *
+   * @throws InboxdError unauthorized (no or bad API key)
+   */
+  listMailboxes(options: ListMailboxesOptions = {}): Promise<MailboxInfo[]> {
+    return sendJson(this.#ctx.transport, 'GET', '/api/v1/mailboxes', { query: { group: options.group } });
+  }
+
+  /**
+   * deletes every live mailbox of the API key owner created with this group label: one call at
+   * the end of a CI run.
+   *
+   * @param group the label given at create
+   * @throws InboxdError unauthorized | forbidden (needs an API key) | invalid_input
+   */
+  deleteGroup(group: string): Promise<DeletedGroup> {
+    return sendJson(this.#ctx.transport, 'DELETE', '/api/v1/mailboxes', { query: { group } });
+  }
+
+  /**
+   * the receiving domains; the first is the default.
+   */
+  domains(): Promise<DomainList> {
+    return sendJson(this.#ctx.transport, 'GET', '/api/v1/domains');
+  }
+}
+
+/**
+ * the same as `new Inboxd(options)`.
+ *
+ * @param options the server URL, the API key and transport choices; all optional
+ */
+export function createClient(options: InboxdOptions = {}): Inboxd {
+  return new Inboxd(options);
+}

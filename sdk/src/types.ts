@@ -1,0 +1,194 @@
+/**
+ * The JSON shapes Inboxd answers with, written by hand from the server's presenters and schemas
+ * (the SDK imports nothing from the server). Field names stay snake_case, as on the wire, so a
+ * value logged from the SDK reads the same as one from curl.
+ */
+
+/** how a mailbox was created: anonymously (session token), with an API key, or by an MCP agent. */
+export type OwnerType = 'anonymous' | 'api' | 'mcp';
+
+/** a mailbox as the server describes it (`GET /api/v1/mailboxes/{address}`). */
+export interface MailboxInfo {
+  /** the whole address, lower-case, e.g. `brave-otter-1234@inboxd.test`. */
+  address: string;
+  /** the receiving domain it is on. */
+  domain: string;
+  /** ISO 8601 creation time. */
+  created_at: string;
+  /** ISO 8601 expiry time; exact to the second. */
+  expires_at: string;
+  /** seconds until expiry at the time of the answer (0 once expired). */
+  expires_in: number;
+  /** who owns it. */
+  owner_type: OwnerType;
+  /** the group label it was created with, if any. */
+  group: string | null;
+  /** the highest seq given so far: wait with `afterSeq: last_seq` to ignore older mail. */
+  last_seq: number;
+  /** messages currently stored. */
+  message_count: number;
+  /** anonymous mailboxes only, on create: the credential for every later call (shown once). */
+  session_token?: string;
+}
+
+/** a verification code found in a message, most likely first in `codes`. */
+export interface VerificationCode {
+  /** the code itself, e.g. `"482913"`. */
+  value: string;
+  /** where it was found. */
+  source: 'subject' | 'text' | 'html';
+  /** the text around it, for a human reading logs. */
+  context: string;
+}
+
+/** a link found in a message; Inboxd never requests it (magic links can be single-use). */
+export interface MessageLink {
+  /** the absolute URL. */
+  url: string;
+  /** the link text (HTML) or null. */
+  text: string | null;
+  /** which body it came from. */
+  source: 'text' | 'html';
+}
+
+/** an attachment's metadata; fetch its bytes with `Mailbox.attachment(id, index)`. */
+export interface AttachmentInfo {
+  /** position in the message, the `n` of `…/attachments/{n}`. */
+  index: number;
+  filename: string | null;
+  content_type: string;
+  size: number;
+  /** for inline parts referenced as `cid:` from the HTML. */
+  content_id: string | null;
+}
+
+/** one header line, in order, as received. */
+export interface MessageHeader {
+  name: string;
+  value: string;
+}
+
+/** a message as lists show it: no bodies, headers or links. */
+export interface MessageSummary {
+  /** time-sortable id. */
+  id: string;
+  /** 1, 2, 3… within the mailbox: the order of arrival. */
+  seq: number;
+  /** the From address. */
+  from: string | null;
+  /** the From display name. */
+  from_name: string | null;
+  to: string[];
+  cc: string[];
+  subject: string | null;
+  /** ISO 8601 time the server accepted it. */
+  received_at: string;
+  /** bytes of the raw source. */
+  size: number;
+  is_read: boolean;
+  /** the `+tag` of the recipient address, if it had one. */
+  tag: string | null;
+  /** how it arrived. */
+  source: 'smtp' | 'ses';
+  has_attachments: boolean;
+  /** verification codes, most likely first: `message.codes[0]?.value`. */
+  codes: VerificationCode[];
+  /** set when the MIME could not be parsed; the raw source is still kept. */
+  parse_error: string | null;
+}
+
+/** a whole message (`GET …/messages/{id}` and the waits). */
+export interface Message extends MessageSummary {
+  /** the Message-ID header. */
+  message_id: string | null;
+  /** the Date header as sent. */
+  date: string | null;
+  /** the SMTP envelope sender (MAIL FROM). */
+  envelope_from: string | null;
+  body_text: string | null;
+  body_html: string | null;
+  headers: MessageHeader[];
+  attachments: AttachmentInfo[];
+  /** links found in the bodies: `message.links[0]?.url`. */
+  links: MessageLink[];
+  /** spam/virus verdicts when the carrier (SES) gave them. */
+  verdicts: Record<string, string> | null;
+}
+
+/** one attachment's bytes, from `Mailbox.attachment(id, index)`. */
+export interface Attachment {
+  /** the file name the sender gave (`attachment-N` when it gave none). */
+  filename: string | null;
+  /** the MIME type, e.g. `application/pdf`. */
+  contentType: string;
+  /** the content, byte for byte. */
+  bytes: Uint8Array;
+}
+
+/** one delivery attempt to an address, accepted or refused (`GET …/deliveries`). */
+export interface DeliveryAttempt {
+  /** ISO 8601 time of the attempt. */
+  at: string;
+  outcome: 'accepted' | 'refused';
+  /** why it was refused (an error code), or `parse_error` on an accepted but unparseable message. */
+  reason: string | null;
+  /** what the sender was told, e.g. `"452 4.2.2 Mailbox full"`. */
+  response: string;
+  smtp_code: number | null;
+  source: 'smtp' | 'ses';
+  client_address: string | null;
+  envelope_from: string | null;
+  size: number | null;
+  duration_ms: number | null;
+  /** the stored message's id when accepted. */
+  message_id: string | null;
+}
+
+/** the receiving domains (`GET /api/v1/domains`); the first is the default. */
+export interface DomainList {
+  domains: string[];
+  default: string;
+}
+
+/** the answer to `Inboxd.deleteGroup`. */
+export interface DeletedGroup {
+  /** how many mailboxes were deleted. */
+  deleted: number;
+  /** their addresses. */
+  addresses: string[];
+}
+
+/** a message was accepted and can be read. */
+export interface NewMessageEvent {
+  event: 'new_message';
+  message_id: string;
+  seq: number;
+  address: string;
+  from: string | null;
+  subject: string | null;
+  received_at: string;
+}
+
+/** a message was deleted. */
+export interface MessageDeletedEvent {
+  event: 'message_deleted';
+  address: string;
+  message_id: string;
+  seq: number;
+}
+
+/** the mailbox was deleted; the stream ends after this event. */
+export interface MailboxDeletedEvent {
+  event: 'mailbox_deleted';
+  address: string;
+}
+
+/** the mailbox's TTL passed; the stream ends after this event. */
+export interface MailboxExpiredEvent {
+  event: 'mailbox_expired';
+  address: string;
+  expires_at: string;
+}
+
+/** what `Mailbox.events()` yields (keep-alive pings are consumed by the SDK, never yielded). */
+export type MailboxEvent = NewMessageEvent | MessageDeletedEvent | MailboxDeletedEvent | MailboxExpiredEvent;

@@ -1,0 +1,377 @@
+/**
+ * `inboxd create | wait | read | ls | rm`: a client for shell scripts and CI, over the SDK only
+ * (it never touches core/ or store/, so it works against any Inboxd URL). The server commands
+ * (serve, migrate, admin) live in their own files.
+ *
+ * Settings: INBOXD_URL (default http://127.0.0.1:8025), INBOXD_API_KEY, INBOXD_TOKEN, and the
+ * token file (INBOXD_TOKEN_FILE, default ~/.config/inboxd/tokens.json, mode 0600) where `create`
+ * keeps each anonymous mailbox's session token so later commands on that address find it.
+ *
+ * Exit codes: 0 done; 1 nothing found (a wait timed out, an empty mailbox); 2 usage error;
+ * 3 any other API or network error (its code is printed).
+ */
+import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { DEFAULT_BASE_URL, Inboxd, type InboxdError, isInboxdError, type Mailbox, type MailboxInfo, type Message, type MessageSummary } from '@inboxd/sdk';
+
+export const CLIENT_COMMANDS = ['create', 'wait', 'read', 'ls', 'rm'] as const;
+
+export const CLIENT_HELP = `  inboxd create [--ttl MIN] [--local-part X] [--domain D] [--group G]              create a mailbox; prints its address
+  inboxd wait ADDRESS [--from S] [--subject S] [--body S] [--pattern RE2] [--after-seq N]
+              [--timeout SEC] [--code | --link]                                  wait for a message (exit 1 on timeout)
+  inboxd read ADDRESS [ID | --latest] [--raw]                                      show a message (the newest by default)
+  inboxd ls [ADDRESS] [--group G]                                                  list mailboxes, or one mailbox's messages
+  inboxd rm ADDRESS [ID] | rm --group G                                            delete a mailbox, a message, or a group
+  client settings: INBOXD_URL, INBOXD_API_KEY, INBOXD_TOKEN (or --url, --api-key, --token); --json for scripts`;
+
+const EXIT = { ok: 0, notFound: 1, usage: 2, api: 3 } as const;
+
+/** a problem with the command line: exit 2. */
+class UsageError extends Error {}
+
+/** nothing to show (a wait timed out, an empty mailbox): exit 1. */
+class NothingFound extends Error {}
+
+const COMMON = {
+  url: { type: 'string' },
+  'api-key': { type: 'string' },
+  token: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+const OPTIONS = {
+  create: { ...COMMON, ttl: { type: 'string' }, 'local-part': { type: 'string' }, domain: { type: 'string' }, group: { type: 'string' } },
+  wait: {
+    ...COMMON,
+    from: { type: 'string' },
+    subject: { type: 'string' },
+    body: { type: 'string' },
+    pattern: { type: 'string' },
+    'after-seq': { type: 'string' },
+    timeout: { type: 'string' },
+    code: { type: 'boolean' },
+    link: { type: 'boolean' },
+  },
+  read: { ...COMMON, latest: { type: 'boolean' }, raw: { type: 'boolean' } },
+  ls: { ...COMMON, group: { type: 'string' }, limit: { type: 'string' }, unread: { type: 'boolean' }, from: { type: 'string' }, subject: { type: 'string' }, 'after-seq': { type: 'string' } },
+  rm: { ...COMMON, group: { type: 'string' } },
+} as const satisfies Record<(typeof CLIENT_COMMANDS)[number], ParseArgsConfig['options']>;
+
+type Values = Record<string, string | boolean | undefined>;
+
+interface Context {
+  inboxd: Inboxd;
+  url: string;
+  apiKey: string | undefined;
+  values: Values;
+  json: boolean;
+  tokens: TokenFile;
+}
+
+/**
+ * runs one client command.
+ *
+ * @returns the exit code
+ */
+export async function client(command: (typeof CLIENT_COMMANDS)[number], argv: string[]): Promise<number> {
+  let values: Values;
+  let positionals: string[];
+  try {
+    const options: ParseArgsConfig['options'] = OPTIONS[command];
+    ({ values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true }) as { values: Values; positionals: string[] });
+  } catch (err) {
+    return usage(command, (err as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(`usage:\n${CLIENT_HELP}\n`);
+    return EXIT.ok;
+  }
+  const url = str(values.url) ?? (process.env.INBOXD_URL || DEFAULT_BASE_URL);
+  const apiKey = str(values['api-key']) ?? (process.env.INBOXD_API_KEY || undefined);
+  const ctx: Context = { inboxd: new Inboxd({ baseUrl: url, apiKey }), url, apiKey, values, json: values.json === true, tokens: new TokenFile(tokenFilePath()) };
+  try {
+    switch (command) {
+      case 'create':
+        await create(ctx, positionals);
+        break;
+      case 'wait':
+        await wait(ctx, positionals);
+        break;
+      case 'read':
+        await read(ctx, positionals);
+        break;
+      case 'ls':
+        await ls(ctx, positionals);
+        break;
+      case 'rm':
+        await rm(ctx, positionals);
+        break;
+    }
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof UsageError) return usage(command, err.message);
+    if (err instanceof NothingFound) {
+      process.stderr.write(`inboxd ${command}: ${err.message}\n`);
+      return EXIT.notFound;
+    }
+    if (isInboxdError(err)) {
+      process.stderr.write(`inboxd ${command}: ${describeError(err, url)}\n`);
+      return EXIT.api;
+    }
+    throw err;
+  }
+}
+
+function usage(command: string, message: string): number {
+  process.stderr.write(`inboxd ${command}: ${message}\n\nusage:\n${CLIENT_HELP}\n`);
+  return EXIT.usage;
+}
+
+function describeError(err: InboxdError, url: string): string {
+  if (err.code === 'network_error') return `network_error: cannot reach Inboxd at ${url} (${err.message}); set INBOXD_URL`;
+  const hint = err.code === 'unauthorized' || err.code === 'forbidden' ? ' (anonymous mailbox: pass --token or INBOXD_TOKEN; owned mailbox: set INBOXD_API_KEY)' : '';
+  return `${err.code}: ${err.message}${hint}`;
+}
+
+const str = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+function int(values: Values, name: string, min: number): number | undefined {
+  const v = str(values[name]);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer of at least ${min}, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+function onePositional(positionals: string[], what: string, max = 1): string {
+  if (positionals.length === 0) throw new UsageError(`${what} is required`);
+  if (positionals.length > max) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[max])}`);
+  return positionals[0]!;
+}
+
+/** the handle for an address, with the best credential known for it. */
+function mailboxFor(ctx: Context, address: string): Mailbox {
+  const token = str(ctx.values.token) ?? (process.env.INBOXD_TOKEN || undefined) ?? ctx.tokens.get(address);
+  return ctx.inboxd.mailbox(address, { sessionToken: token });
+}
+
+function out(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+}
+
+const json = (v: unknown) => JSON.stringify(v, null, 2);
+
+function minutesLeft(info: MailboxInfo): string {
+  const m = Math.round(info.expires_in / 60);
+  return m >= 120 ? `${Math.round(m / 60)} h` : `${m} min`;
+}
+
+async function create(ctx: Context, positionals: string[]): Promise<void> {
+  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  const v = ctx.values;
+  const mailbox = await ctx.inboxd.createMailbox({ ttlMinutes: int(v, 'ttl', 1), localPart: str(v['local-part']), domain: str(v.domain), group: str(v.group) });
+  const info = mailbox.info!;
+  let saved: string | undefined;
+  if (mailbox.sessionToken) saved = ctx.tokens.set(mailbox.address, { token: mailbox.sessionToken, expires_at: info.expires_at, url: ctx.url });
+  if (ctx.json) return out(json(info));
+  // the address alone on stdout, so ADDR=$(inboxd create) works; the rest is for the person
+  out(mailbox.address);
+  process.stderr.write(`expires in ${minutesLeft(info)} (${info.expires_at})${info.group ? `, group ${info.group}` : ''}\n`);
+  if (mailbox.sessionToken) process.stderr.write(`session token: ${mailbox.sessionToken}${saved ? ` (saved to ${saved})` : ''}\n`);
+}
+
+async function wait(ctx: Context, positionals: string[]): Promise<void> {
+  const address = onePositional(positionals, 'ADDRESS');
+  const v = ctx.values;
+  if (v.code && v.link) throw new UsageError('--code and --link exclude each other');
+  const timeoutRaw = str(v.timeout);
+  const timeoutS = timeoutRaw === undefined ? 30 : Number(timeoutRaw);
+  if (!Number.isFinite(timeoutS) || timeoutS < 0) throw new UsageError(`--timeout must be a number of seconds, got ${JSON.stringify(timeoutRaw)}`);
+  const mailbox = mailboxFor(ctx, address);
+  let message: Message;
+  try {
+    message = await mailbox.waitForMessage({
+      from: str(v.from),
+      subject: str(v.subject),
+      body: str(v.body),
+      pattern: str(v.pattern),
+      afterSeq: int(v, 'after-seq', 0),
+      timeoutMs: timeoutS * 1000,
+    });
+  } catch (err) {
+    if (isInboxdError(err, 'wait_timeout')) throw new NothingFound(`no message matched within ${timeoutS} s`);
+    throw err;
+  }
+  if (v.code) {
+    const code = message.codes[0]?.value;
+    if (code === undefined) throw new NothingFound(`message #${message.seq} (${JSON.stringify(message.subject)}) matched but has no verification code`);
+    return out(code);
+  }
+  if (v.link) {
+    const link = message.links[0]?.url;
+    if (link === undefined) throw new NothingFound(`message #${message.seq} (${JSON.stringify(message.subject)}) matched but has no link`);
+    return out(link);
+  }
+  out(ctx.json ? json(message) : describeMessage(message, false));
+}
+
+async function read(ctx: Context, positionals: string[]): Promise<void> {
+  const address = onePositional(positionals, 'ADDRESS', 2);
+  const mailbox = mailboxFor(ctx, address);
+  let id = positionals[1];
+  if (id !== undefined && ctx.values.latest) throw new UsageError('give an ID or --latest, not both');
+  if (id === undefined) {
+    const [newest] = await mailbox.listMessages({ limit: 1 });
+    if (!newest) throw new NothingFound(`${address} has no messages`);
+    id = newest.id;
+  }
+  if (ctx.values.raw) {
+    process.stdout.write(await mailbox.raw(id));
+    return;
+  }
+  const message = await mailbox.getMessage(id);
+  out(ctx.json ? json(message) : describeMessage(message, true));
+}
+
+async function ls(ctx: Context, positionals: string[]): Promise<void> {
+  const v = ctx.values;
+  if (positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[1])}`);
+  const address = positionals[0];
+  if (address !== undefined) {
+    if (v.group) throw new UsageError('--group lists mailboxes; leave out ADDRESS');
+    const messages = await mailboxFor(ctx, address).listMessages({ limit: int(v, 'limit', 1), unread: v.unread === true ? true : undefined, from: str(v.from), subject: str(v.subject), afterSeq: int(v, 'after-seq', 0) });
+    if (ctx.json) return out(json(messages));
+    if (messages.length === 0) process.stderr.write(`${address} has no messages\n`);
+    else out(messages.map(summaryLine).join('\n'));
+    return;
+  }
+  let mailboxes: MailboxInfo[];
+  if (ctx.apiKey) mailboxes = await ctx.inboxd.listMailboxes({ group: str(v.group) });
+  else {
+    // no API key: the anonymous mailboxes this machine created, as far as the server still knows them
+    if (v.group) throw new UsageError('--group needs an API key (INBOXD_API_KEY)');
+    mailboxes = [];
+    for (const [addr, entry] of ctx.tokens.entries()) {
+      try {
+        mailboxes.push(await ctx.inboxd.mailbox(addr, { sessionToken: entry.token }).refresh());
+      } catch (err) {
+        if (!isInboxdError(err, 'mailbox_not_found', 'mailbox_expired', 'unauthorized', 'forbidden')) throw err;
+        ctx.tokens.delete(addr);
+      }
+    }
+  }
+  if (ctx.json) return out(json(mailboxes));
+  if (mailboxes.length === 0) process.stderr.write('no mailboxes\n');
+  else out(mailboxes.map((m) => `${m.address}  expires in ${minutesLeft(m)}  ${m.message_count} message${m.message_count === 1 ? '' : 's'}${m.group ? `  group ${m.group}` : ''}`).join('\n'));
+}
+
+async function rm(ctx: Context, positionals: string[]): Promise<void> {
+  const group = str(ctx.values.group);
+  if (group !== undefined) {
+    if (positionals.length) throw new UsageError('give ADDRESS [ID] or --group, not both');
+    const result = await ctx.inboxd.deleteGroup(group);
+    for (const a of result.addresses) ctx.tokens.delete(a);
+    return out(ctx.json ? json(result) : `deleted ${result.deleted} mailbox${result.deleted === 1 ? '' : 'es'} of group ${group}`);
+  }
+  const address = onePositional(positionals, 'ADDRESS (or --group G)', 2);
+  const mailbox = mailboxFor(ctx, address);
+  const id = positionals[1];
+  if (id !== undefined) {
+    await mailbox.deleteMessage(id);
+    return out(ctx.json ? json({ deleted: id }) : `deleted message ${id}`);
+  }
+  await mailbox.deleteMailbox();
+  ctx.tokens.delete(address);
+  out(ctx.json ? json({ deleted: address }) : `deleted ${address}`);
+}
+
+function summaryLine(m: MessageSummary): string {
+  const code = m.codes[0] ? `  code ${m.codes[0].value}` : '';
+  return `#${m.seq}  ${m.id}  ${m.received_at}  ${m.from ?? '-'}  ${m.subject ?? '(no subject)'}${code}${m.is_read ? '' : '  (unread)'}`;
+}
+
+function describeMessage(m: Message, withBody: boolean): string {
+  const lines = [
+    `#${m.seq} ${m.id}`,
+    `From: ${m.from_name ? `${m.from_name} <${m.from ?? ''}>` : (m.from ?? '-')}`,
+    `To: ${m.to.join(', ')}`,
+    `Subject: ${m.subject ?? ''}`,
+    `Received: ${m.received_at}`,
+  ];
+  if (m.codes[0]) lines.push(`Code: ${m.codes[0].value}`);
+  for (const l of m.links.slice(0, withBody ? undefined : 1)) lines.push(`Link: ${l.url}`);
+  for (const a of m.attachments) lines.push(`Attachment ${a.index}: ${a.filename ?? '(unnamed)'} (${a.content_type}, ${a.size} bytes)`);
+  if (m.parse_error) lines.push(`Parse error: ${m.parse_error}`);
+  if (withBody) lines.push('', m.body_text ?? (m.body_html ? '(HTML only: read --json for body_html)' : ''));
+  return lines.join('\n');
+}
+
+interface TokenEntry {
+  token: string;
+  expires_at: string;
+  url: string;
+}
+
+function tokenFilePath(): string {
+  if (process.env.INBOXD_TOKEN_FILE) return process.env.INBOXD_TOKEN_FILE;
+  const config = process.env.XDG_CONFIG_HOME || join(homedir(), '.config');
+  return join(config, 'inboxd', 'tokens.json');
+}
+
+/**
+ * address → session token of the anonymous mailboxes created here. Read on demand and written
+ * whole (temp file + rename, mode 0600); expired entries are dropped on every write.
+ */
+class TokenFile {
+  constructor(private readonly path: string) {}
+
+  get(address: string): string | undefined {
+    return this.load()[address.toLowerCase()]?.token;
+  }
+
+  entries(): [string, TokenEntry][] {
+    return Object.entries(this.load());
+  }
+
+  /** @returns the path written, or undefined when it could not be (a warning is printed). */
+  set(address: string, entry: TokenEntry): string | undefined {
+    const all = this.load();
+    all[address.toLowerCase()] = entry;
+    return this.save(all);
+  }
+
+  delete(address: string): void {
+    const all = this.load();
+    if (!(address.toLowerCase() in all)) return;
+    delete all[address.toLowerCase()];
+    this.save(all);
+  }
+
+  private load(): Record<string, TokenEntry> {
+    try {
+      const parsed = JSON.parse(readFileSync(this.path, 'utf8')) as { tokens?: Record<string, TokenEntry> };
+      return parsed.tokens && typeof parsed.tokens === 'object' ? parsed.tokens : {};
+    } catch {
+      return {};
+    }
+  }
+
+  private save(all: Record<string, TokenEntry>): string | undefined {
+    const now = Date.now();
+    const live = Object.fromEntries(Object.entries(all).filter(([, e]) => !(Date.parse(e.expires_at) < now)));
+    try {
+      mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+      const tmp = `${this.path}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify({ version: 1, tokens: live }, null, 2) + '\n', { mode: 0o600 });
+      chmodSync(tmp, 0o600);
+      renameSync(tmp, this.path);
+      return this.path;
+    } catch (err) {
+      process.stderr.write(`inboxd: could not write the token file ${this.path}: ${(err as Error).message}\n`);
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * The slice of config the SES webhook reads, derived once from the Config at start-up (the
+ * test-only CA file is read here, so a bad path stops start-up rather than the first message).
+ */
+import { readFileSync } from 'node:fs';
+import type { Config } from '../config/schema.js';
+
+/** AWS's SNS hosts: where signing certificates and SubscribeURLs may point. Port 443 only. */
+export const AWS_SNS_HOST = /^sns\.[a-z0-9-]+\.amazonaws\.com$/;
+
+export interface SesSettings {
+  /** SNS topics whose messages are accepted; empty = every message is refused. */
+  topicArns: readonly string[];
+  /** what `URL.host` (host[:port]) of a certificate or subscribe URL must match. */
+  certHostPattern: RegExp;
+  /** an extra CA (PEM) for those fetches: test mode only. */
+  extraCa: string | undefined;
+  s3: { region: string | undefined; endpoint: string | undefined };
+}
+
+export function sesSettings(config: Config): SesSettings {
+  return {
+    topicArns: config.ses_topic_arns,
+    certHostPattern: config.ses_cert_host_pattern ? new RegExp(config.ses_cert_host_pattern) : AWS_SNS_HOST,
+    extraCa: config.ses_cert_ca_file ? readFileSync(config.ses_cert_ca_file, 'utf8') : undefined,
+    s3: { region: config.ses_s3_region, endpoint: config.ses_s3_endpoint },
+  };
+}

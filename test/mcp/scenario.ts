@@ -1,0 +1,57 @@
+/**
+ * The verification scenario an agent runs, shared by the /mcp (Streamable HTTP) and the
+ * `inboxd mcp` (stdio) tests: create a mailbox, receive a code over real SMTP, wait, read, delete.
+ */
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { expect } from 'vitest';
+import type { TestServer } from '../harness.js';
+
+export async function call(client: Client, name: string, args: Record<string, unknown> = {}): Promise<{ isError: boolean; text: string; data: any }> {
+  const res: any = await client.callTool({ name, arguments: args });
+  return { isError: res.isError === true, text: res.content.map((c: any) => c.text ?? '').join('\n'), data: res.structuredContent };
+}
+
+/** @param ownerType `mcp` for /mcp (in-process); `api` for stdio, which creates through REST. */
+export async function verificationScenario(client: Client, s: TestServer, ownerType: 'mcp' | 'api' = 'mcp'): Promise<void> {
+  const tools = await client.listTools();
+  expect(tools.tools.map((t) => t.name).sort()).toEqual(['create_mailbox', 'delete_mailbox', 'get_messages', 'list_mailboxes', 'read_message', 'wait_for_message']);
+  for (const t of tools.tools) expect(t.outputSchema, t.name).toBeDefined();
+
+  const created = await call(client, 'create_mailbox', { ttl_minutes: 10 });
+  expect(created.isError).toBe(false);
+  const address: string = created.data.mailbox.address;
+  expect(address).toMatch(/@inboxd\.test$/);
+  expect(created.data.mailbox.owner_type).toBe(ownerType);
+
+  // the wait starts before the mail is sent, so it is answered by a live arrival
+  const waiting = call(client, 'wait_for_message', { address, timeout_seconds: 20, subject: 'code' });
+  await new Promise((r) => setTimeout(r, 300));
+  const sent = await s.send({ from: 'Shop <shop@example.com>', to: address, subject: 'Your sign-in code', text: 'Hello,\n\nYour verification code is 482913.\n\nThanks' });
+  expect(sent.accepted).toEqual([address]);
+
+  const waited = await waiting;
+  expect(waited.isError, waited.text).toBe(false);
+  expect(waited.data.message.codes[0].value).toBe('482913');
+  expect(waited.text).toContain('482913');
+  expect(waited.text).toContain('<untrusted-email-content');
+
+  const list = await call(client, 'get_messages', { address });
+  expect(list.data.messages).toHaveLength(1);
+  const id = list.data.messages[0].id;
+  expect(id).toBe(waited.data.message.id);
+
+  const read = await call(client, 'read_message', { address, message_id: id });
+  expect(read.isError).toBe(false);
+  expect(read.data.message.codes.map((c: any) => c.value)).toContain('482913');
+  expect(read.data.message.text).toContain('Your verification code is 482913.');
+  expect(read.data.message.from).toBe('shop@example.com');
+
+  const mine = await call(client, 'list_mailboxes');
+  expect(mine.data.mailboxes.map((m: any) => m.address)).toContain(address);
+
+  const deleted = await call(client, 'delete_mailbox', { address });
+  expect(deleted.data).toEqual({ address, deleted: true });
+  const after = await call(client, 'get_messages', { address });
+  expect(after.isError).toBe(true);
+  expect(after.text).toMatch(/^mailbox_not_found: .+ — .*list_mailboxes/);
+}
