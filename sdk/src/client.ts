@@ -40,6 +40,8 @@ export interface CreateMailboxOptions {
   domain?: string;
   /** a label for a test run: list or delete the run's mailboxes together. */
   group?: string;
+  /** who the key's owner created it through: 'api' (default) or 'mcp' (an agent's tool). API key only. */
+  ownerType?: 'api' | 'mcp';
 }
 
 /** options of `listMailboxes`. */
@@ -99,6 +101,7 @@ export class Inboxd {
       address: options.address,
       domain: options.domain,
       group: options.group,
+      owner_type: options.ownerType,
     };
     const info = await sendJson<MailboxInfo>(this.#ctx.transport, 'POST', '/api/v1/mailboxes', { body });
     return new Mailbox(this.#ctx, info.address, info.session_token, info);

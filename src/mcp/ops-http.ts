@@ -36,7 +36,7 @@ export function createHttpOps(options: HttpOpsOptions): MailOps {
   return {
     createMailbox: (args) =>
       via(async () => {
-        const created = await client.createMailbox({ ttlMinutes: args.ttlMinutes, localPart: args.localPart, domain: args.domain });
+        const created = await client.createMailbox({ ttlMinutes: args.ttlMinutes, localPart: args.localPart, domain: args.domain, ownerType: 'mcp' });
         return created.info ?? (await created.refresh());
       }),
     listMailboxes: () => via(() => client.listMailboxes()),

@@ -11,7 +11,7 @@ export async function call(client: Client, name: string, args: Record<string, un
   return { isError: res.isError === true, text: res.content.map((c: any) => c.text ?? '').join('\n'), data: res.structuredContent };
 }
 
-/** @param ownerType `mcp` for /mcp (in-process); `api` for stdio, which creates through REST. */
+/** @param ownerType what created mailboxes must say: `mcp` over both transports (stdio asks REST for it). */
 export async function verificationScenario(client: Client, s: TestServer, ownerType: 'mcp' | 'api' = 'mcp'): Promise<void> {
   const tools = await client.listTools();
   expect(tools.tools.map((t) => t.name).sort()).toEqual(['create_mailbox', 'delete_mailbox', 'get_messages', 'list_mailboxes', 'read_message', 'wait_for_message']);

@@ -39,7 +39,7 @@ describe('inboxd mcp (stdio)', () => {
     const { key } = await s.userWithKey('pro');
     const client = await spawnMcp({ INBOXD_URL: s.url, INBOXD_API_KEY: key });
     expect(client.getServerVersion()?.name).toBe('inboxd');
-    await verificationScenario(client, s, 'api');
+    await verificationScenario(client, s);
   });
 
   it('maps API errors to the same tool errors: another key\'s mailbox, a timeout, an unreachable server', async () => {

@@ -23,6 +23,7 @@ const createFields = {
   local_part: { type: 'string', maxLength: 64, description: 'the part before @ (API key only)' },
   domain: { type: 'string', maxLength: 253, description: 'one of the receiving domains (GET /api/v1/domains)' },
   group: { type: 'string', maxLength: 128, description: 'a label for a test run, to list or delete together' },
+  owner_type: { type: 'string', enum: ['api', 'mcp'], description: "API key only: 'mcp' marks a mailbox an agent created through a tool (default 'api')" },
 } as const;
 
 interface CreateInput {
@@ -31,6 +32,7 @@ interface CreateInput {
   local_part?: string;
   domain?: string;
   group?: string;
+  owner_type?: 'api' | 'mcp';
 }
 
 const groupQuery = { type: 'object', properties: { group: { type: 'string', minLength: 1, maxLength: 128, description: 'only the mailboxes created with this group label' } } } as const;
@@ -59,6 +61,7 @@ export function mailboxRoutes(app: FastifyInstance, deps: CoreDeps, anonymousLim
         principal,
         { ttlMinutes: input.ttl_minutes, address: input.address, localPart: input.local_part, domain: input.domain, group: input.group },
         key,
+        input.owner_type ?? 'api',
       );
       return reply.code(201).send(presentMailbox(created.mailbox, deps.clock.now(), created.sessionToken));
     },
