@@ -2,6 +2,7 @@
  * buildApp: the Fastify edge, assembled from the parts it is given. It never listens (roles.ts
  * does) so tests and roles put together the same app.
  */
+import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
@@ -82,6 +83,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ method: request.method, url: redactUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
+
+  // CORS is an explicit list (DESIGN "Security defaults"): no list, no cross-origin API access
+  const corsOrigins = settings.allowedOrigins.filter((o) => o !== '*');
+  if (corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: corsOrigins,
+      methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'X-Session-Token', 'Last-Event-ID'],
+      maxAge: 600,
+    });
+  }
 
   await app.register(websocket, {
     options: {

@@ -117,3 +117,27 @@ describe('reading, extending and deleting mailboxes', () => {
     expect(route).toMatchObject({ status: 404, body: { error: 'not_found' } });
   });
 });
+
+describe('browser and rate limits', () => {
+  it('answers CORS only for listed origins, and rate-limits anonymous creation per client', async () => {
+    const t = await startTestServer({ allowed_origins: 'https://app.example', anonymous_rate: 2 });
+    try {
+      const ok = await fetch(`${t.url}/api/v1/domains`, { headers: { origin: 'https://app.example' } });
+      expect(ok.headers.get('access-control-allow-origin')).toBe('https://app.example');
+      const other = await fetch(`${t.url}/api/v1/domains`, { headers: { origin: 'https://evil.example' } });
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+
+      expect((await t.api('POST', '/api/v1/mailboxes')).status).toBe(201);
+      expect((await t.api('POST', '/api/v1/mailboxes')).status).toBe(201);
+      const third = await t.api('POST', '/api/v1/mailboxes');
+      expect(third.status).toBe(429);
+      expect(third.body.error).toBe('rate_limited');
+      expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
+      // an API key is not held to the anonymous rate
+      const { key } = await t.userWithKey('pro');
+      expect((await t.api('POST', '/api/v1/mailboxes', { token: key })).status).toBe(201);
+    } finally {
+      await t.close();
+    }
+  });
+});
