@@ -41,10 +41,8 @@ function repairWindows1252Decoding(): void {
 
 repairWindows1252Decoding();
 
-/** the task piscina hands to the worker. */
-export interface ParseTask {
-  raw: Uint8Array;
-}
+/** the task piscina hands to the worker: one message, or a batch of small ones (see pool.ts). */
+export type ParseTask = { raw: Uint8Array } | { raws: Uint8Array[] };
 
 /**
  * a content object with nothing parsed; the shape used for every failure. The same as pool.ts's
@@ -148,12 +146,22 @@ async function headersOnly(raw: Uint8Array, parseError: string): Promise<Message
 }
 
 /**
- * Parses one raw message. The default export is what piscina runs; it is also safe to call
- * in-process (tests do). Never rejects for a bad message: failures come back as `parseError`.
+ * Parses one raw message, or each message of a batch in turn (one answer per message, in
+ * order). The default export is what piscina runs; it is also safe to call in-process (tests
+ * do). Never rejects for a bad message: failures come back as `parseError`.
  */
-export default async function parse(input: ParseTask): Promise<MessageContent> {
+export default async function parse(input: ParseTask): Promise<MessageContent | MessageContent[]> {
+  if ('raws' in input) {
+    const out: MessageContent[] = [];
+    for (const raw of input.raws) out.push(await parseOne(raw));
+    return out;
+  }
+  return parseOne(input.raw);
+}
+
+async function parseOne(input: Uint8Array): Promise<MessageContent> {
   // a message with no header block at all gets an empty one, so its text is read as the body
-  const raw = withHeaderBlock(input.raw);
+  const raw = withHeaderBlock(input);
   const refused = checkMimeLimits(raw);
   if (refused) return headersOnly(raw, refused);
 

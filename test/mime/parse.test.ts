@@ -216,6 +216,36 @@ describe('parser pool failure paths', () => {
     }
   });
 
+  it('parses small messages queued behind a busy worker as one batch, each with its own answer', async () => {
+    const pool = createParserPool({ workers: 1, timeoutMs: 20_000, memoryMb: 128 });
+    try {
+      const busy = pool.parse(big()); // holds the only worker while the small ones queue
+      const small = Array.from({ length: 40 }, (_, i) => pool.parse(crlf(`Subject: q${i}\n\nyour code is ${100000 + i}\n`)));
+      const results = await Promise.all(small);
+      expect(results.map((r) => r.subject)).toEqual(Array.from({ length: 40 }, (_, i) => `q${i}`));
+      expect(results.map((r) => r.codes[0]?.value)).toEqual(Array.from({ length: 40 }, (_, i) => String(100000 + i)));
+      expect((await busy).subject).toBe('big');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a large message is never batched: when it kills its worker, the small ones queued with it still parse', async () => {
+    // 2 s is plenty for a small message and far too little for 40 MB of text in a 32 MB heap
+    const pool = createParserPool({ workers: 1, timeoutMs: 2_000, memoryMb: 32 });
+    try {
+      const busy = pool.parse(crlf('Subject: first\n\nx\n'));
+      const huge = Buffer.concat([crlf('Subject: huge\nContent-Type: text/plain\n\n'), Buffer.alloc(40 * 1024 * 1024, 'word code 123456\n')]);
+      // queued together behind `busy`: the huge one goes alone (too big to batch), the small ones batch
+      const [a, h, b] = await Promise.all([pool.parse(crlf('Subject: before\n\nx\n')), pool.parse(huge), pool.parse(crlf('Subject: after\n\nx\n'))]);
+      expect((await busy).subject).toBe('first');
+      expect([a.subject, b.subject]).toEqual(['before', 'after']);
+      expect(h.parseError).not.toBeNull();
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('answers after close instead of hanging or rejecting', async () => {
     const pool = createParserPool({ workers: 1, timeoutMs: 5_000, memoryMb: 64 });
     await pool.close();

@@ -49,6 +49,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private pending: PendingInsert[] = [];
   private flushScheduled = false;
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(private readonly options: SqliteStoreOptions) {
     if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
@@ -56,6 +57,20 @@ export class SqliteStore implements Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     this.db.pragma('foreign_keys = ON');
+  }
+
+  /**
+   * a prepared statement for `text`, compiled once and reused: preparing costs more than running
+   * most of these statements (it was ~4% of the ingest profile, several times per message). The
+   * texts are fixed or built from a handful of fragments, so the cache stays small.
+   */
+  private sql(text: string): Database.Statement {
+    let stmt = this.statements.get(text);
+    if (!stmt) {
+      stmt = this.db.prepare(text);
+      this.statements.set(text, stmt);
+    }
+    return stmt;
   }
 
   private run<T>(fn: () => T): Promise<T> {
@@ -69,12 +84,12 @@ export class SqliteStore implements Store {
   async migrate(): Promise<void> {
     return this.run(() => {
       this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-      const done = new Set(this.db.prepare('SELECT version FROM schema_migrations').all().map((r) => Number((r as Row).version)));
+      const done = new Set(this.sql('SELECT version FROM schema_migrations').all().map((r) => Number((r as Row).version)));
       for (const m of readMigrations('sqlite')) {
         if (done.has(m.version)) continue;
         this.db.transaction(() => {
           this.db.exec(m.sql);
-          this.db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+          this.sql('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
         }).immediate();
       }
     });
@@ -82,8 +97,8 @@ export class SqliteStore implements Store {
 
   async pendingMigrations(): Promise<string[]> {
     return this.run(() => {
-      const table = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
-      const done = new Set(table ? this.db.prepare('SELECT version FROM schema_migrations').all().map((r) => Number((r as Row).version)) : []);
+      const table = this.sql("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+      const done = new Set(table ? this.sql('SELECT version FROM schema_migrations').all().map((r) => Number((r as Row).version)) : []);
       return readMigrations('sqlite')
         .filter((m) => !done.has(m.version))
         .map((m) => `${String(m.version).padStart(4, '0')}_${m.name}`);
@@ -91,7 +106,7 @@ export class SqliteStore implements Store {
   }
 
   async ping(): Promise<void> {
-    return this.run(() => void this.db.prepare('SELECT 1').get());
+    return this.run(() => void this.sql('SELECT 1').get());
   }
 
   async close(): Promise<void> {
@@ -103,21 +118,20 @@ export class SqliteStore implements Store {
 
   async getPlan(name: string): Promise<Plan | null> {
     return this.run(() => {
-      const r = this.db.prepare('SELECT * FROM plans WHERE name = ?').get(name) as Row | undefined;
+      const r = this.sql('SELECT * FROM plans WHERE name = ?').get(name) as Row | undefined;
       return r ? toPlan(r) : null;
     });
   }
 
   async listPlans(): Promise<Plan[]> {
-    return this.run(() => (this.db.prepare('SELECT * FROM plans ORDER BY name').all() as Row[]).map(toPlan));
+    return this.run(() => (this.sql('SELECT * FROM plans ORDER BY name').all() as Row[]).map(toPlan));
   }
 
   async createPlan(plan: Plan): Promise<Plan> {
     return this.run(() => {
-      const exists = this.db.prepare('SELECT 1 FROM plans WHERE name = ?').get(plan.name);
+      const exists = this.sql('SELECT 1 FROM plans WHERE name = ?').get(plan.name);
       if (exists) throw new DomainError('address_taken', `plan ${plan.name} already exists`);
-      this.db
-        .prepare('INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?)')
+      this.sql('INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?)')
         .run(plan.name, plan.maxMailboxes, plan.maxMessagesPerMailbox, plan.defaultTtlMinutes, plan.maxTtlMinutes, plan.maxMessageBytes);
       return plan;
     });
@@ -125,11 +139,10 @@ export class SqliteStore implements Store {
 
   async updatePlan(name: string, changes: Partial<Omit<Plan, 'name'>>): Promise<Plan> {
     return this.run(() => {
-      const r = this.db.prepare('SELECT * FROM plans WHERE name = ?').get(name) as Row | undefined;
+      const r = this.sql('SELECT * FROM plans WHERE name = ?').get(name) as Row | undefined;
       if (!r) throw new DomainError('not_found', `no plan named ${name}`);
       const p = { ...toPlan(r), ...changes };
-      this.db
-        .prepare(
+      this.sql(
           'UPDATE plans SET max_mailboxes = ?, max_messages_per_mailbox = ?, default_ttl_minutes = ?, max_ttl_minutes = ?, max_message_bytes = ? WHERE name = ?',
         )
         .run(p.maxMailboxes, p.maxMessagesPerMailbox, p.defaultTtlMinutes, p.maxTtlMinutes, p.maxMessageBytes, name);
@@ -139,41 +152,40 @@ export class SqliteStore implements Store {
 
   async createUser(input: { email: string; plan: string }): Promise<User> {
     return this.run(() => {
-      if (!this.db.prepare('SELECT 1 FROM plans WHERE name = ?').get(input.plan)) {
+      if (!this.sql('SELECT 1 FROM plans WHERE name = ?').get(input.plan)) {
         throw new DomainError('invalid_input', `no plan named ${input.plan}`);
       }
-      if (this.db.prepare('SELECT 1 FROM users WHERE email = ?').get(input.email)) {
+      if (this.sql('SELECT 1 FROM users WHERE email = ?').get(input.email)) {
         throw new DomainError('address_taken', `a user with email ${input.email} exists`);
       }
       const user: User = { id: newId(), email: input.email, plan: input.plan, active: true, createdAt: Date.now() };
-      this.db.prepare('INSERT INTO users (id, email, plan, active, created_at) VALUES (?, ?, ?, 1, ?)').run(user.id, user.email, user.plan, user.createdAt);
+      this.sql('INSERT INTO users (id, email, plan, active, created_at) VALUES (?, ?, ?, 1, ?)').run(user.id, user.email, user.plan, user.createdAt);
       return user;
     });
   }
 
   async getUserByEmail(email: string): Promise<User | null> {
     return this.run(() => {
-      const r = this.db.prepare('SELECT * FROM users WHERE email = ?').get(email) as Row | undefined;
+      const r = this.sql('SELECT * FROM users WHERE email = ?').get(email) as Row | undefined;
       return r ? toUser(r) : null;
     });
   }
 
   async getUser(id: string): Promise<User | null> {
     return this.run(() => {
-      const r = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
+      const r = this.sql('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
       return r ? toUser(r) : null;
     });
   }
 
   async listUsers(): Promise<User[]> {
-    return this.run(() => (this.db.prepare('SELECT * FROM users ORDER BY created_at').all() as Row[]).map(toUser));
+    return this.run(() => (this.sql('SELECT * FROM users ORDER BY created_at').all() as Row[]).map(toUser));
   }
 
   async createApiKey(input: { userId: string; name: string; keyHash: string; prefix: string }): Promise<ApiKey> {
     return this.run(() => {
       const key: ApiKey = { id: newId(), userId: input.userId, prefix: input.prefix, name: input.name, createdAt: Date.now(), lastUsedAt: null, active: true };
-      this.db
-        .prepare('INSERT INTO api_keys (id, user_id, key_hash, prefix, name, created_at, active) VALUES (?, ?, ?, ?, ?, ?, 1)')
+      this.sql('INSERT INTO api_keys (id, user_id, key_hash, prefix, name, created_at, active) VALUES (?, ?, ?, ?, ?, ?, 1)')
         .run(key.id, key.userId, input.keyHash, key.prefix, key.name, key.createdAt);
       return key;
     });
@@ -181,15 +193,14 @@ export class SqliteStore implements Store {
 
   async findApiKey(keyHash: string, now: number): Promise<{ key: ApiKey; user: User } | null> {
     return this.run(() => {
-      const r = this.db
-        .prepare(
+      const r = this.sql(
           `SELECT k.*, u.email AS u_email, u.plan AS u_plan, u.active AS u_active, u.created_at AS u_created_at
            FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = ? AND k.active = 1 AND u.active = 1`,
         )
         .get(keyHash) as Row | undefined;
       if (!r) return null;
       // last use is advisory: a lost update under concurrency is harmless
-      this.db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?').run(now, r.id);
+      this.sql('UPDATE api_keys SET last_used_at = ? WHERE id = ?').run(now, r.id);
       return {
         key: toApiKey(r),
         user: toUser({ id: r.user_id, email: r.u_email, plan: r.u_plan, active: r.u_active, created_at: r.u_created_at }),
@@ -198,7 +209,7 @@ export class SqliteStore implements Store {
   }
 
   async listApiKeys(userId: string): Promise<ApiKey[]> {
-    return this.run(() => (this.db.prepare('SELECT * FROM api_keys WHERE user_id = ? ORDER BY created_at').all(userId) as Row[]).map(toApiKey));
+    return this.run(() => (this.sql('SELECT * FROM api_keys WHERE user_id = ? ORDER BY created_at').all(userId) as Row[]).map(toApiKey));
   }
 
   // ── mailboxes ────────────────────────────────────────────────────────────────────────────────
@@ -207,7 +218,7 @@ export class SqliteStore implements Store {
     return this.run(() =>
       this.db
         .transaction((): Mailbox => {
-          const old = this.db.prepare('SELECT * FROM mailboxes WHERE address = ?').get(input.address) as Row | undefined;
+          const old = this.sql('SELECT * FROM mailboxes WHERE address = ?').get(input.address) as Row | undefined;
           if (old) {
             const o = toMailbox(old);
             const live = o.active && o.expiresAt > rules.now;
@@ -216,24 +227,22 @@ export class SqliteStore implements Store {
             if (live || (!sameOwner && rules.now < endedAt + rules.quarantineMs)) {
               throw new DomainError('address_taken', `${input.address} is not available`);
             }
-            this.db.prepare('DELETE FROM mailboxes WHERE id = ?').run(o.id);
+            this.sql('DELETE FROM mailboxes WHERE id = ?').run(o.id);
           }
           if (rules.maxMailboxes >= 0) {
-            const { n } = this.db
-              .prepare('SELECT count(*) AS n FROM mailboxes WHERE owner_id = ? AND active = 1 AND expires_at > ?')
+            const { n } = this.sql('SELECT count(*) AS n FROM mailboxes WHERE owner_id = ? AND active = 1 AND expires_at > ?')
               .get(input.ownerId, rules.now) as { n: number };
             if (n >= rules.maxMailboxes) {
               throw new DomainError('quota_exceeded', `limit of ${rules.maxMailboxes} active mailboxes reached`, { limit: rules.maxMailboxes });
             }
           }
           const id = newId(rules.now);
-          this.db
-            .prepare(
+          this.sql(
               `INSERT INTO mailboxes (id, address, domain, owner_type, owner_id, token_hash, plan, group_label, created_at, expires_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
             )
             .run(id, input.address, input.domain, input.ownerType, input.ownerId, input.tokenHash, input.plan, input.group, rules.now, input.expiresAt);
-          return toMailbox(this.db.prepare('SELECT * FROM mailboxes WHERE id = ?').get(id) as Row);
+          return toMailbox(this.sql('SELECT * FROM mailboxes WHERE id = ?').get(id) as Row);
         })
         .immediate(),
     );
@@ -241,21 +250,21 @@ export class SqliteStore implements Store {
 
   async getMailbox(address: string): Promise<Mailbox | null> {
     return this.run(() => {
-      const r = this.db.prepare('SELECT * FROM mailboxes WHERE address = ?').get(address) as Row | undefined;
+      const r = this.sql('SELECT * FROM mailboxes WHERE address = ?').get(address) as Row | undefined;
       return r ? toMailbox(r) : null;
     });
   }
 
   async getMailboxById(id: string): Promise<Mailbox | null> {
     return this.run(() => {
-      const r = this.db.prepare('SELECT * FROM mailboxes WHERE id = ?').get(id) as Row | undefined;
+      const r = this.sql('SELECT * FROM mailboxes WHERE id = ?').get(id) as Row | undefined;
       return r ? toMailbox(r) : null;
     });
   }
 
   async getMailboxByTokenHash(tokenHash: string): Promise<Mailbox | null> {
     return this.run(() => {
-      const r = this.db.prepare('SELECT * FROM mailboxes WHERE token_hash = ?').get(tokenHash) as Row | undefined;
+      const r = this.sql('SELECT * FROM mailboxes WHERE token_hash = ?').get(tokenHash) as Row | undefined;
       return r ? toMailbox(r) : null;
     });
   }
@@ -263,8 +272,7 @@ export class SqliteStore implements Store {
   async listMailboxes(owner: { ownerType: OwnerType[]; ownerId: string }, now: number, group?: string): Promise<Mailbox[]> {
     return this.run(() => {
       const types = owner.ownerType.map(() => '?').join(',');
-      const rows = this.db
-        .prepare(
+      const rows = this.sql(
           `SELECT * FROM mailboxes WHERE owner_id = ? AND owner_type IN (${types}) AND active = 1 AND expires_at > ?
            ${group !== undefined ? 'AND group_label = ?' : ''} ORDER BY created_at DESC, id DESC`,
         )
@@ -275,8 +283,8 @@ export class SqliteStore implements Store {
 
   async setMailboxExpiry(id: string, expiresAt: number): Promise<Mailbox> {
     return this.run(() => {
-      this.db.prepare('UPDATE mailboxes SET expires_at = ? WHERE id = ?').run(expiresAt, id);
-      const r = this.db.prepare('SELECT * FROM mailboxes WHERE id = ?').get(id) as Row | undefined;
+      this.sql('UPDATE mailboxes SET expires_at = ? WHERE id = ?').run(expiresAt, id);
+      const r = this.sql('SELECT * FROM mailboxes WHERE id = ?').get(id) as Row | undefined;
       if (!r) throw new DomainError('mailbox_not_found', 'mailbox not found');
       return toMailbox(r);
     });
@@ -284,7 +292,7 @@ export class SqliteStore implements Store {
 
   async deleteMailbox(id: string, now: number): Promise<void> {
     return this.run(() => {
-      this.db.prepare('UPDATE mailboxes SET active = 0, deleted_at = ?, ended_at = ? WHERE id = ? AND deleted_at IS NULL').run(now, now, id);
+      this.sql('UPDATE mailboxes SET active = 0, deleted_at = ?, ended_at = ? WHERE id = ? AND deleted_at IS NULL').run(now, now, id);
     });
   }
 
@@ -334,19 +342,17 @@ export class SqliteStore implements Store {
   }
 
   private insertOne(m: NewMessage): InsertedMessage {
-    const mb = this.db.prepare('SELECT active, expires_at, message_count FROM mailboxes WHERE id = ?').get(m.mailboxId) as Row | undefined;
+    const mb = this.sql('SELECT active, expires_at, message_count FROM mailboxes WHERE id = ?').get(m.mailboxId) as Row | undefined;
     if (!mb || !mb.active) throw new DomainError('mailbox_not_found', 'mailbox not found');
     if (Number(mb.expires_at) <= m.now) throw new DomainError('mailbox_expired', 'mailbox expired');
     if (m.maxMessages >= 0 && Number(mb.message_count) >= m.maxMessages) {
       throw new DomainError('quota_exceeded', `mailbox holds its limit of ${m.maxMessages} messages`, { limit: m.maxMessages });
     }
-    const { last_seq: seq } = this.db
-      .prepare('UPDATE mailboxes SET last_seq = last_seq + 1, message_count = message_count + 1 WHERE id = ? RETURNING last_seq')
+    const { last_seq: seq } = this.sql('UPDATE mailboxes SET last_seq = last_seq + 1, message_count = message_count + 1 WHERE id = ? RETURNING last_seq')
       .get(m.mailboxId) as { last_seq: number };
     const id = newId(m.receivedAt);
     const c = m.content;
-    this.db
-      .prepare(
+    this.sql(
         `INSERT INTO messages (id, mailbox_id, seq, received_at, from_json, to_json, cc_json, subject, message_id_header, date_header,
            size, body_text, body_html, headers_json, attachments_json, codes_json, links_json, tag, source, envelope_from, verdicts_json, parse_error)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -356,7 +362,7 @@ export class SqliteStore implements Store {
         c.subject, c.messageIdHeader, c.date, m.size, c.bodyText, c.bodyHtml, JSON.stringify(c.headers), JSON.stringify(c.attachments),
         JSON.stringify(c.codes), JSON.stringify(c.links), m.tag, m.source, m.envelopeFrom, m.verdicts ? JSON.stringify(m.verdicts) : null, c.parseError,
       );
-    this.db.prepare('INSERT INTO raw_sources (message_id, bytes) VALUES (?, ?)').run(id, m.raw);
+    this.sql('INSERT INTO raw_sources (message_id, bytes) VALUES (?, ?)').run(id, m.raw);
     return { id, mailboxId: m.mailboxId, seq: Number(seq) };
   }
 
@@ -377,8 +383,7 @@ export class SqliteStore implements Store {
         where.push('instr(lower(m.subject), lower(?)) > 0');
         args.push(q.subject);
       }
-      const rows = this.db
-        .prepare(
+      const rows = this.sql(
           `SELECT ${SUMMARY_COLUMNS} FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id
            WHERE ${where.join(' AND ')} ORDER BY m.seq ${q.order === 'asc' ? 'ASC' : 'DESC'} LIMIT ?`,
         )
@@ -389,26 +394,24 @@ export class SqliteStore implements Store {
 
   async getMessage(mailboxId: string, messageId: string): Promise<Message | null> {
     return this.run(() => {
-      const r = this.db
-        .prepare('SELECT m.*, b.address FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id WHERE m.mailbox_id = ? AND m.id = ?')
+      const r = this.sql('SELECT m.*, b.address FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id WHERE m.mailbox_id = ? AND m.id = ?')
         .get(mailboxId, messageId) as Row | undefined;
       return r ? toMessage(r) : null;
     });
   }
 
   async markRead(mailboxId: string, messageId: string): Promise<void> {
-    return this.run(() => void this.db.prepare('UPDATE messages SET is_read = 1 WHERE mailbox_id = ? AND id = ?').run(mailboxId, messageId));
+    return this.run(() => void this.sql('UPDATE messages SET is_read = 1 WHERE mailbox_id = ? AND id = ?').run(mailboxId, messageId));
   }
 
   async deleteMessage(mailboxId: string, messageId: string): Promise<Message | null> {
     return this.run(() =>
       this.db.transaction(() => {
-        const r = this.db
-          .prepare('SELECT m.*, b.address FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id WHERE m.mailbox_id = ? AND m.id = ?')
+        const r = this.sql('SELECT m.*, b.address FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id WHERE m.mailbox_id = ? AND m.id = ?')
           .get(mailboxId, messageId) as Row | undefined;
         if (!r) return null;
-        this.db.prepare('DELETE FROM messages WHERE id = ?').run(messageId);
-        this.db.prepare('UPDATE mailboxes SET message_count = message_count - 1 WHERE id = ?').run(mailboxId);
+        this.sql('DELETE FROM messages WHERE id = ?').run(messageId);
+        this.sql('UPDATE mailboxes SET message_count = message_count - 1 WHERE id = ?').run(mailboxId);
         return toMessage(r);
       })(),
     );
@@ -416,8 +419,7 @@ export class SqliteStore implements Store {
 
   async getRawSource(mailboxId: string, messageId: string): Promise<Buffer | null> {
     return this.run(() => {
-      const r = this.db
-        .prepare('SELECT r.bytes FROM raw_sources r JOIN messages m ON m.id = r.message_id WHERE m.mailbox_id = ? AND m.id = ?')
+      const r = this.sql('SELECT r.bytes FROM raw_sources r JOIN messages m ON m.id = r.message_id WHERE m.mailbox_id = ? AND m.id = ?')
         .get(mailboxId, messageId) as { bytes: Buffer } | undefined;
       return r ? r.bytes : null;
     });
@@ -428,7 +430,7 @@ export class SqliteStore implements Store {
   async recordDeliveries(attempts: DeliveryAttempt[]): Promise<void> {
     if (attempts.length === 0) return;
     return this.run(() => {
-      const insert = this.db.prepare(
+      const insert = this.sql(
         `INSERT INTO deliveries (id, address, at, outcome, reason, response, source, client_address, envelope_from, size, duration_ms, message_id)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
@@ -442,16 +444,15 @@ export class SqliteStore implements Store {
 
   async listDeliveries(address: string, limit: number): Promise<DeliveryAttempt[]> {
     return this.run(() =>
-      (this.db.prepare('SELECT * FROM deliveries WHERE address = ? ORDER BY at DESC, id DESC LIMIT ?').all(address, limit) as Row[]).map(toDelivery),
+      (this.sql('SELECT * FROM deliveries WHERE address = ? ORDER BY at DESC, id DESC LIMIT ?').all(address, limit) as Row[]).map(toDelivery),
     );
   }
 
   async pruneDeliveries(now: number, maxAgeMs: number, keepPerAddress: number): Promise<number> {
     return this.run(() =>
       this.db.transaction(() => {
-        const old = this.db.prepare('DELETE FROM deliveries WHERE at < ?').run(now - maxAgeMs).changes;
-        const extra = this.db
-          .prepare(
+        const old = this.sql('DELETE FROM deliveries WHERE at < ?').run(now - maxAgeMs).changes;
+        const extra = this.sql(
             `DELETE FROM deliveries WHERE id IN (
                SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY address ORDER BY at DESC, id DESC) AS rn FROM deliveries) WHERE rn > ?)`,
           )
@@ -467,10 +468,9 @@ export class SqliteStore implements Store {
     return this.run(() =>
       this.db
         .transaction(() => {
-          const rows = this.db
-            .prepare('SELECT * FROM mailboxes WHERE active = 1 AND expires_at <= ? ORDER BY expires_at LIMIT ?')
+          const rows = this.sql('SELECT * FROM mailboxes WHERE active = 1 AND expires_at <= ? ORDER BY expires_at LIMIT ?')
             .all(now, limit) as Row[];
-          const end = this.db.prepare('UPDATE mailboxes SET active = 0, ended_at = expires_at WHERE id = ? AND active = 1');
+          const end = this.sql('UPDATE mailboxes SET active = 0, ended_at = expires_at WHERE id = ? AND active = 1');
           return rows.filter((r) => end.run(r.id).changes === 1).map((r) => ({ ...toMailbox(r), active: false }));
         })
         .immediate(),
@@ -481,13 +481,12 @@ export class SqliteStore implements Store {
     return this.run(() =>
       this.db
         .transaction(() => {
-          const messages = this.db
-            .prepare('DELETE FROM messages WHERE mailbox_id IN (SELECT id FROM mailboxes WHERE active = 0 AND ended_at <= ?)')
+          const messages = this.sql('DELETE FROM messages WHERE mailbox_id IN (SELECT id FROM mailboxes WHERE active = 0 AND ended_at <= ?)')
             .run(now - retentionMs).changes;
           if (messages > 0) {
-            this.db.prepare('UPDATE mailboxes SET message_count = 0 WHERE active = 0 AND ended_at <= ? AND message_count > 0').run(now - retentionMs);
+            this.sql('UPDATE mailboxes SET message_count = 0 WHERE active = 0 AND ended_at <= ? AND message_count > 0').run(now - retentionMs);
           }
-          const mailboxes = this.db.prepare('DELETE FROM mailboxes WHERE active = 0 AND ended_at <= ?').run(now - quarantineMs).changes;
+          const mailboxes = this.sql('DELETE FROM mailboxes WHERE active = 0 AND ended_at <= ?').run(now - quarantineMs).changes;
           return { messages, mailboxes };
         })
         .immediate(),
