@@ -47,6 +47,7 @@ export class RedisBus implements Bus {
   private readonly prefix: string;
   private readonly subscribeTimeoutMs: number;
   private readonly handlers = new Map<string, Set<EventHandler>>();
+  private readonly resyncs = new Map<string, Set<() => void>>();
   /** channels whose UNSUBSCRIBE could not be sent (Redis down): retried once it is back. */
   private readonly stale = new Set<string>();
   private readonly log: Logger | undefined;
@@ -87,7 +88,12 @@ export class RedisBus implements Bus {
         if (wasReady && !this.closed) this.log?.warn({ connection: name }, 'Redis connection lost; reconnecting');
       });
     }
-    this.subscriber.on('ready', () => this.dropStale());
+    let subscriberWasReady = false;
+    this.subscriber.on('ready', () => {
+      this.dropStale();
+      if (subscriberWasReady) void this.resync();
+      subscriberWasReady = true;
+    });
     this.subscriber.on('message', (channel: string, payload: string) => this.dispatch(channel, payload));
   }
 
@@ -111,14 +117,24 @@ export class RedisBus implements Bus {
    * even for a channel this process already listens to: Redis treats it as a no-op, and its
    * answer proves the channel is live on the current connection (it may have just reconnected).
    */
-  async subscribe(address: string, handler: EventHandler): Promise<() => void> {
+  async subscribe(address: string, handler: EventHandler, onResync?: () => void): Promise<() => void> {
     if (this.closed) throw new DomainError('storage_unavailable', 'event bus closed');
     const channel = this.prefix + address;
     let set = this.handlers.get(channel);
     if (!set) this.handlers.set(channel, (set = new Set()));
     set.add(handler);
+    if (onResync) {
+      let r = this.resyncs.get(channel);
+      if (!r) this.resyncs.set(channel, (r = new Set()));
+      r.add(onResync);
+    }
     this.stale.delete(channel);
     const unsubscribe = () => {
+      if (onResync) {
+        const r = this.resyncs.get(channel);
+        r?.delete(onResync);
+        if (r?.size === 0) this.resyncs.delete(channel);
+      }
       if (!set.delete(handler) || set.size > 0) return;
       if (this.handlers.get(channel) === set) this.handlers.delete(channel);
       if (!this.closed) {
@@ -151,6 +167,7 @@ export class RedisBus implements Bus {
     if (this.closed) return;
     this.closed = true;
     this.handlers.clear();
+    this.resyncs.clear();
     await Promise.all([quit(this.publisher), quit(this.subscriber)]);
   }
 
@@ -169,6 +186,32 @@ export class RedisBus implements Bus {
         h(event);
       } catch {
         // a subscriber's own failure is its business; the others still get the event
+      }
+    }
+  }
+
+  /**
+   * after a reconnect: make sure every channel with listeners is subscribed again (SUBSCRIBE is
+   * idempotent, and its answer proves it is live), then tell the listeners to read what they
+   * missed while Redis was away.
+   */
+  private async resync(): Promise<void> {
+    const channels = [...this.resyncs.keys()];
+    if (channels.length === 0) return;
+    try {
+      await this.subscriber.subscribe(...channels);
+    } catch (err) {
+      this.log?.warn({ err }, 'resubscribe after reconnect failed; listeners resync on the next reconnect');
+      return;
+    }
+    this.log?.info({ channels: channels.length }, 'resubscribed after reconnect; listeners catch up from the store');
+    for (const c of channels) {
+      for (const fn of [...(this.resyncs.get(c) ?? [])]) {
+        try {
+          fn();
+        } catch {
+          // a listener's own failure is its business
+        }
       }
     }
   }

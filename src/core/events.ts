@@ -42,8 +42,12 @@ export type EventHandler = (event: MailboxEvent) => void;
  */
 export interface Bus {
   publish(address: string, event: MailboxEvent): Promise<void>;
-  /** returns once the subscription is live; the returned function unsubscribes. */
-  subscribe(address: string, handler: EventHandler): Promise<() => void>;
+  /**
+   * returns once the subscription is live; the returned function unsubscribes. `onResync` is
+   * called when the transport came back after an outage and the subscription is live again:
+   * events published meanwhile were lost, so the subscriber reads what it missed from the store.
+   */
+  subscribe(address: string, handler: EventHandler, onResync?: () => void): Promise<() => void>;
   /** true when the bus can publish right now. */
   healthy(): Promise<boolean>;
   close(): Promise<void>;

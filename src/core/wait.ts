@@ -43,6 +43,10 @@ export async function waitForMessages(deps: CoreDeps, principal: Principal, addr
     else if (ev.event === 'mailbox_expired') ended = new DomainError('mailbox_expired', 'mailbox expired while waiting');
     else if (ev.event === 'mailbox_deleted') ended = new DomainError('mailbox_not_found', 'mailbox deleted while waiting');
     wake?.();
+  }, () => {
+    // the bus was away: look at the store again for anything that arrived meanwhile
+    arrived.push(checkedUpTo + 1);
+    wake?.();
   });
   const deadline = deps.clock.now() + q.timeoutMs;
   try {

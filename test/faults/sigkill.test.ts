@@ -364,14 +364,17 @@ describeScale(['INBOXD_TEST_DATABASE_URL', 'INBOXD_TEST_REDIS_URL'], 'Redis stop
     expect(await eventually(() => bus.healthy(), 10_000)).toBe(true);
     await sendBatch(40);
 
-    // both catch up through `since`: the one whose stream stayed open notices the gap once live
-    // events flow again; the other reconnected as soon as the bus took subscriptions again
+    // both catch up: the stream that stayed open is replayed from the store when the bus comes
+    // back; the other reconnected with `since` as soon as the bus took subscriptions again
     const caughtUp = await eventually(() => watchers.every((w) => w.contiguous === 120), 15_000);
     await Promise.all(senders.map((s) => s.quit()));
     await Promise.all(watchers.map((w) => w.stop()));
     expect(caughtUp, `watchers at ${watchers.map((w) => w.contiguous).join(', ')} of 120`).toBe(true);
     const expected = Array.from({ length: 120 }, (_, i) => i + 1);
     for (const w of watchers) expect(w.seen).toEqual(expected);
+    // the stream that stayed open through the outage was caught up by the server itself (the bus
+    // tells it Redis is back and it replays from the store): it never had to reconnect
+    expect(watchers[0]!.connections).toBe(1);
 
     const stored = await storedHashes(http, box!);
     expect(stored.length).toBe(120);

@@ -38,7 +38,20 @@ export async function openEventStream(
     }
     send(ev);
   };
-  const unsubscribe = await deps.bus.subscribe(mailbox.address, (ev) => (replaying ? held.push(ev) : emit(ev)));
+  // after a bus outage, events published meanwhile never arrive: read them from the store
+  let resyncing: Promise<void> | null = null;
+  const resync = () => {
+    if (closed || resyncing) return;
+    replaying = true;
+    resyncing = replay(lastSeq)
+      .catch(() => undefined)
+      .finally(() => {
+        replaying = false;
+        resyncing = null;
+        for (const ev of held.splice(0)) emit(ev);
+      });
+  };
+  const unsubscribe = await deps.bus.subscribe(mailbox.address, (ev) => (replaying ? held.push(ev) : emit(ev)), resync);
   const stream = {
     close() {
       if (closed) return;
@@ -47,7 +60,7 @@ export async function openEventStream(
     },
   };
   try {
-    if (since !== undefined) await replay();
+    if (since !== undefined) await replay(since);
     // the mailbox may have ended between the caller's check and the subscription going live:
     // an event published in that window was missed, so the state is read again now
     const fresh = await deps.store.getMailboxById(mailbox.id);
@@ -63,8 +76,8 @@ export async function openEventStream(
   for (const ev of held.splice(0)) emit(ev);
   return stream;
 
-  async function replay(): Promise<void> {
-    let after = since ?? 0;
+  async function replay(from: number): Promise<void> {
+    let after = from;
     for (;;) {
       const page = await deps.store.listMessages(mailbox.id, { afterSeq: after, order: 'asc', limit: PAGE });
       for (const m of page) emit(newMessageEvent(m));
