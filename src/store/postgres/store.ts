@@ -27,7 +27,8 @@ import type {
   Store,
 } from '../store.js';
 import { isConnectionError, isRetryable, sqlState, storageError } from './errors.js';
-import { type Row, SUMMARY_COLUMNS, text, toApiKey, toDelivery, toMailbox, toMessage, toPlan, toSummary, toUser } from './rows.js';
+import { type Row, SUMMARY_COLUMNS, toApiKey, toDelivery, toMailbox, toMessage, toPlan, toSummary, toUser } from '../rows.js';
+import { text } from './rows.js';
 
 export interface PostgresStoreOptions {
   url: string;

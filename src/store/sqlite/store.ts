@@ -22,7 +22,7 @@ import type {
   PurgeResult,
   Store,
 } from '../store.js';
-import { type Row, SUMMARY_COLUMNS, toApiKey, toDelivery, toMailbox, toMessage, toPlan, toSummary, toUser } from './rows.js';
+import { type Row, SUMMARY_COLUMNS, toApiKey, toDelivery, toMailbox, toMessage, toPlan, toSummary, toUser } from '../rows.js';
 
 export interface SqliteStoreOptions {
   /** file path, or ':memory:' */

@@ -1,7 +1,9 @@
 /**
- * Row ↔ entity mapping for the SQLite store. JSON columns hold the structured parts of a message.
+ * Row ↔ entity mapping shared by both stores: the two schemas have the same columns (JSON parts
+ * as TEXT). Conversions are tolerant of each driver's types: PostgreSQL BIGINT arrives as a
+ * string and BOOLEAN as a boolean, SQLite gives numbers for both.
  */
-import type { ApiKey, DeliveryAttempt, Mailbox, Message, MessageSummary, OwnerType, Plan, User } from '../../core/types.js';
+import type { ApiKey, DeliveryAttempt, Mailbox, Message, MessageSummary, OwnerType, Plan, User } from '../core/types.js';
 
 export type Row = Record<string, unknown>;
 
