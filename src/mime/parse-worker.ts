@@ -9,6 +9,7 @@ import PostalMime, { type Address, type Email } from 'postal-mime';
 import { extractCodes, extractLinks, htmlToText } from '../core/extract.js';
 import type { AddressValue, AttachmentMeta, MessageContent } from '../core/types.js';
 import { checkMimeLimits, DEFAULT_MIME_LIMITS, PARSER_OPTIONS, topLevelHeaderBytes, withHeaderBlock } from './limits.js';
+import { emptyContent } from './empty.js';
 
 // WHATWG windows-1252 for bytes 0x80–0x9F (the rest of the table is Latin-1).
 const CP1252_C1 = [
@@ -43,29 +44,6 @@ repairWindows1252Decoding();
 
 /** the task piscina hands to the worker: one message, or a batch of small ones (see pool.ts). */
 export type ParseTask = { raw: Uint8Array } | { raws: Uint8Array[] };
-
-/**
- * a content object with nothing parsed; the shape used for every failure. The same as pool.ts's
- * `emptyContent`, repeated so the worker does not load piscina and the pool does not load the
- * parser.
- */
-function blank(parseError: string | null): MessageContent {
-  return {
-    from: null,
-    to: [],
-    cc: [],
-    subject: null,
-    messageIdHeader: null,
-    date: null,
-    bodyText: null,
-    bodyHtml: null,
-    headers: [],
-    attachments: [],
-    codes: [],
-    links: [],
-    parseError,
-  };
-}
 
 function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message || err.name;
@@ -131,17 +109,17 @@ function asParserInput(raw: Uint8Array): ArrayBuffer | Uint8Array {
  */
 async function headersOnly(raw: Uint8Array, parseError: string): Promise<MessageContent> {
   const headerBytes = topLevelHeaderBytes(raw, DEFAULT_MIME_LIMITS.maxHeaderBytes);
-  if (headerBytes === 0 || headerBytes > DEFAULT_MIME_LIMITS.maxHeaderBytes) return blank(parseError);
+  if (headerBytes === 0 || headerBytes > DEFAULT_MIME_LIMITS.maxHeaderBytes) return emptyContent(parseError);
   try {
     const email = await PostalMime.parse(raw.slice(0, headerBytes), PARSER_OPTIONS);
     const fields = headerFields(email);
     return {
-      ...blank(parseError),
+      ...emptyContent(parseError),
       ...fields,
       codes: extractCodes({ subject: fields.subject, text: null, html: null }),
     };
   } catch {
-    return blank(parseError);
+    return emptyContent(parseError);
   }
 }
 
@@ -171,7 +149,7 @@ async function parseOne(input: Uint8Array): Promise<MessageContent> {
     parser = new PostalMime(PARSER_OPTIONS);
     email = await parser.parse(asParserInput(raw));
   } catch (err) {
-    return blank(errorMessage(err));
+    return emptyContent(errorMessage(err));
   }
 
   try {
@@ -201,6 +179,6 @@ async function parseOne(input: Uint8Array): Promise<MessageContent> {
       parseError: null,
     };
   } catch (err) {
-    return blank(errorMessage(err));
+    return emptyContent(errorMessage(err));
   }
 }

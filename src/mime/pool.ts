@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import type { MessageContent } from '../core/types.js';
 import type { ParseTask } from './parse-worker.js';
+import { emptyContent } from './empty.js';
 
 /** parses raw messages off the event loop. */
 export interface MessageParser {
@@ -30,23 +31,7 @@ export interface ParserPoolOptions {
 }
 
 /** a content object with nothing parsed and `parseError` set: the result of every failure. */
-export function emptyContent(parseError: string): MessageContent {
-  return {
-    from: null,
-    to: [],
-    cc: [],
-    subject: null,
-    messageIdHeader: null,
-    date: null,
-    bodyText: null,
-    bodyHtml: null,
-    headers: [],
-    attachments: [],
-    codes: [],
-    links: [],
-    parseError,
-  };
-}
+export { emptyContent };
 
 /**
  * Where the worker lives and how to start it. Compiled, this file is dist/mime/pool.js and the

@@ -10,14 +10,10 @@
  *
  * Every wait is bounded; only processes started here are ended, by their pid.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { type Inboxd, startInboxd } from '../../src/roles.js';
@@ -25,6 +21,7 @@ import { createPostgresStore } from '../../src/store/postgres/store.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
 import type { Store } from '../../src/store/store.js';
 import { connectWs, type WsClient } from '../harness.js';
+import { eventually, freePort, REDIS_SERVER, ThrowawayRedis } from '../fault-tools.js';
 import { describeScale, dropSchema, uniqueName } from '../scale-env.js';
 import { type ServeProcess, startServe } from '../serve-process.js';
 import { makeMessage, openSender, type SmtpSender } from '../smtp-load.js';
@@ -180,53 +177,6 @@ describeScale('INBOXD_TEST_DATABASE_URL', 'SIGKILL during ingest (PostgreSQL)', 
 });
 
 // ── Redis stopped and restarted mid-stream ─────────────────────────────────────────────────────
-
-const REDIS_SERVER = '/usr/bin/redis-server';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  s.listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-async function eventually(check: () => Promise<boolean> | boolean, ms: number, every = 50): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await Promise.resolve(check()).catch(() => false)) return true;
-    await new Promise((r) => setTimeout(r, every));
-  }
-  return false;
-}
-
-/** a redis-server of our own (never the shared one), killed by its pid and restarted on its port. */
-class ThrowawayRedis {
-  private child: ChildProcess | null = null;
-  constructor(readonly port: number) {}
-
-  async start(): Promise<void> {
-    this.child = spawn(REDIS_SERVER, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    const probe = new Redis({ host: '127.0.0.1', port: this.port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    probe.on('error', () => undefined);
-    const up = await eventually(async () => {
-      if (probe.status !== 'ready') await probe.connect().catch(() => undefined);
-      return (await probe.ping()) === 'PONG';
-    }, 10_000);
-    probe.disconnect();
-    if (!up) throw new Error(`redis-server did not answer on port ${this.port}`);
-  }
-
-  async kill(): Promise<void> {
-    const child = this.child;
-    this.child = null;
-    if (!child || child.exitCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill('SIGKILL');
-    await exited;
-  }
-}
 
 /**
  * A WebSocket client as a careful test suite writes one: it remembers the highest seq it has

@@ -7,10 +7,7 @@
  *   every socket destroyed) and reopened; and real 57P01 errors from pg_terminate_backend.
  * Every wait is a bounded poll; only processes started here are ended, by their pid.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -20,28 +17,8 @@ import { createPostgresStore, type PostgresStore } from '../../src/store/postgre
 import type { NewMessage } from '../../src/store/store.js';
 import { addr, listen, newMessage } from '../contracts/bus.contract.js';
 import { CuttableProxy } from '../tcp-proxy.js';
+import { eventually, freePort, REDIS_SERVER, ThrowawayRedis } from '../fault-tools.js';
 import { describeScale, uniqueName, useFreshSchema } from '../scale-env.js';
-
-const REDIS_SERVER = '/usr/bin/redis-server';
-
-/** polls `check` until it returns true, at most `ms`; returns whether it did. */
-async function eventually(check: () => Promise<boolean>, ms = 10_000, every = 50): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return true;
-    await new Promise((r) => setTimeout(r, every));
-  }
-  return false;
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  s.listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 async function rejectionOf(p: Promise<unknown>): Promise<unknown> {
   try {
@@ -53,34 +30,6 @@ async function rejectionOf(p: Promise<unknown>): Promise<unknown> {
 }
 
 // ── Redis ──────────────────────────────────────────────────────────────────────────────────────
-
-class ThrowawayRedis {
-  private child: ChildProcess | null = null;
-  constructor(readonly port: number) {}
-
-  async start(): Promise<void> {
-    const child = spawn(REDIS_SERVER, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    this.child = child;
-    const probe = new Redis({ host: '127.0.0.1', port: this.port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    probe.on('error', () => undefined);
-    const up = await eventually(async () => {
-      if (probe.status !== 'ready') await probe.connect().catch(() => undefined);
-      return (await probe.ping()) === 'PONG';
-    }, 10_000);
-    probe.disconnect();
-    if (!up) throw new Error(`redis-server did not answer on port ${this.port}`);
-  }
-
-  /** SIGKILL: the server vanishes without a goodbye, as in a crash. */
-  async kill(): Promise<void> {
-    const child = this.child;
-    this.child = null;
-    if (!child || child.exitCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill('SIGKILL');
-    await exited;
-  }
-}
 
 describeScale('INBOXD_TEST_REDIS_URL', 'Redis outage', () => {
   let server: ThrowawayRedis;
