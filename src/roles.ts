@@ -17,7 +17,6 @@ import type { Bus } from './core/events.js';
 import type { Logger } from './core/log.js';
 import { createLogger } from './log.js';
 import { sesSettings } from './ses/settings.js';
-import { extractAttachment } from './mime/attachments.js';
 import { createParserPool } from './mime/pool.js';
 import { createStore } from './store/create-store.js';
 import type { Store } from './store/store.js';
@@ -71,7 +70,7 @@ export async function startInboxd(config: Config, options: StartOptions = {}): P
   }
   const bus = options.bus ?? (await createBus(config, log));
   const parser = createParserPool({ workers: config.parse_workers, timeoutMs: config.parse_timeout, memoryMb: config.parse_memory_mb });
-  const mime = { parse: (raw: Buffer) => parser.parse(raw), attachment: (raw: Buffer, index: number) => extractAttachment(raw, index) };
+  const mime = { parse: (raw: Buffer) => parser.parse(raw), attachment: (raw: Buffer, index: number) => parser.attachment(raw, index) };
   const metrics = createMetrics();
   const core: CoreDeps = { store, bus, clock, log, mime, metrics, settings: coreSettings(config) };
   const timeline = createTimeline(core);

@@ -1,8 +1,8 @@
 /**
  * Reads one attachment's bytes back out of a stored raw message. Parsed content keeps only
  * attachment metadata (bytes would double what is stored), so `GET …/attachments/{n}` re-parses
- * the source on demand. It runs in-process: the message was already parsed once in the worker
- * within the same caps, so this parse is known to finish.
+ * the source on demand. It runs in a parser worker (`pool.attachment`), off the event loop and
+ * under the same deadline and heap cap as a parse.
  */
 import PostalMime from 'postal-mime';
 import { checkMimeLimits, PARSER_OPTIONS, withHeaderBlock } from './limits.js';

@@ -10,6 +10,7 @@ import { extractCodes, extractLinks, htmlToText } from '../core/extract.js';
 import type { AddressValue, AttachmentMeta, MessageContent } from '../core/types.js';
 import { checkMimeLimits, DEFAULT_MIME_LIMITS, PARSER_OPTIONS, topLevelHeaderBytes, withHeaderBlock } from './limits.js';
 import { emptyContent } from './empty.js';
+import { type AttachmentContent, extractAttachment } from './attachments.js';
 
 // WHATWG windows-1252 for bytes 0x80–0x9F (the rest of the table is Latin-1).
 const CP1252_C1 = [
@@ -181,4 +182,12 @@ async function parseOne(input: Uint8Array): Promise<MessageContent> {
   } catch (err) {
     return emptyContent(errorMessage(err));
   }
+}
+
+/**
+ * One attachment's bytes, read back from a stored raw message (GET …/attachments/{n}). It runs
+ * here, not on the event loop, for the same reason parsing does: a 25 MB message takes time.
+ */
+export async function attachment(input: { raw: Uint8Array; index: number }): Promise<AttachmentContent | null> {
+  return extractAttachment(input.raw, input.index);
 }

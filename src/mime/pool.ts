@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
-import type { MessageContent } from '../core/types.js';
+import type { AttachmentData, MessageContent } from '../core/types.js';
 import type { ParseTask } from './parse-worker.js';
 import { emptyContent } from './empty.js';
 
@@ -16,6 +16,8 @@ import { emptyContent } from './empty.js';
 export interface MessageParser {
   /** resolves with the parsed content; never rejects (failures set `parseError`). */
   parse(raw: Buffer): Promise<MessageContent>;
+  /** attachment `index` of a raw message, read in a worker; null when there is none. */
+  attachment(raw: Buffer, index: number): Promise<AttachmentData | null>;
   /** lets running parses finish, then stops the workers; later calls resolve as failures. */
   close(): Promise<void>;
 }
@@ -186,6 +188,21 @@ export function createParserPool(opts: ParserPoolOptions): MessageParser {
         queue.push({ raw, resolve });
         pump();
       });
+    },
+    async attachment(raw, index) {
+      if (closed) throw new Error('parser is shut down');
+      const bytes = own(raw);
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(new Error('timeout')), opts.timeoutMs);
+      try {
+        // a read path, rare and user-driven: it goes straight to piscina, past the parse queue
+        const found: unknown = await pool.run({ raw: bytes, index } as never, { name: 'attachment', transferList: [bytes.buffer as ArrayBuffer], signal: deadline.signal });
+        return found as AttachmentData | null;
+      } catch (err) {
+        throw new Error(describeFailure(err, opts.timeoutMs, deadline.signal.aborted), { cause: err });
+      } finally {
+        clearTimeout(timer);
+      }
     },
     async close() {
       if (closed) return;
