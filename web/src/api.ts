@@ -5,59 +5,17 @@
 
 export type Cred = { kind: 'token'; value: string } | { kind: 'key'; value: string };
 
-export interface MailboxJson {
-  address: string;
-  domain: string;
-  created_at: string;
-  expires_at: string;
-  expires_in: number;
-  owner_type: string;
-  group: string | null;
-  last_seq: number;
-  message_count: number;
-  session_token?: string;
-}
+// the wire shapes are the SDK's (STYLE: the UI knows the server through sdk/); types only, so
+// nothing of the SDK is bundled
+import type {
+  AttachmentInfo as AttachmentJson,
+  MailboxInfo as MailboxJson,
+  Message as MessageJson,
+  MessageSummary as SummaryJson,
+  VerificationCode as Code,
+} from '../../sdk/src/types';
 
-export interface Code {
-  value: string;
-  source: string;
-  context: string;
-}
-
-export interface SummaryJson {
-  id: string;
-  seq: number;
-  from: string | null;
-  from_name: string | null;
-  to: string[];
-  cc: string[];
-  subject: string | null;
-  received_at: string;
-  size: number;
-  is_read: boolean;
-  tag: string | null;
-  has_attachments: boolean;
-  codes: Code[];
-  parse_error: string | null;
-}
-
-export interface AttachmentJson {
-  index: number;
-  filename: string | null;
-  content_type: string;
-  size: number;
-  content_id: string | null;
-}
-
-export interface MessageJson extends SummaryJson {
-  message_id: string | null;
-  date: string | null;
-  body_text: string | null;
-  body_html: string | null;
-  headers: { name: string; value: string }[];
-  attachments: AttachmentJson[];
-  links: { url: string; text: string | null; source: string }[];
-}
+export type { AttachmentJson, Code, MailboxJson, MessageJson, SummaryJson };
 
 export class ApiError extends Error {
   constructor(

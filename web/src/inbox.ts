@@ -220,6 +220,8 @@ export class Inbox {
           has_attachments: false,
           codes: [],
           parse_error: null,
+          // the event does not say; the list never shows it, and opening the message reads it whole
+          source: 'smtp',
         });
         this.messages.sort((a, b) => b.seq - a.seq);
         this.renderList();
