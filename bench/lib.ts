@@ -8,12 +8,12 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { type AddressInfo, createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { createPostgresStore } from '../src/store/postgres/store.js';
 import { SqliteStore } from '../src/store/sqlite/store.js';
 import type { Store } from '../src/store/store.js';
+import { freePort } from '../test/fault-tools.js';
 import { dropSchema, uniqueName } from '../test/scale-env.js';
 import { openSender } from '../test/smtp-load.js';
 import { repoRoot, type ServeProcess, startServe } from '../test/serve-process.js';
@@ -80,14 +80,7 @@ export function writeResults(name: string, data: Record<string, unknown>): strin
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function freePort(): Promise<number> {
-  const s = createServer();
-  s.listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
+export { freePort };
 
 /** resident set size of a process, from /proc (bytes). */
 export function rssOf(pid: number): number {

@@ -20,6 +20,9 @@ import type {
   User,
 } from '../core/types.js';
 
+/** how fresh an API key's last_used_at is kept: at most one write per key per minute. */
+export const LAST_USED_GRANULARITY_MS = 60_000;
+
 export interface NewMailbox {
   address: string;
   domain: string;

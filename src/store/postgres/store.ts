@@ -26,6 +26,7 @@ import type {
   PurgeResult,
   Store,
 } from '../store.js';
+import { LAST_USED_GRANULARITY_MS } from '../store.js';
 import { isConnectionError, isRetryable, sqlState, storageError } from './errors.js';
 import { type Row, SUMMARY_COLUMNS, toApiKey, toDelivery, toMailbox, toMessage, toPlan, toSummary, toUser } from '../rows.js';
 import { text } from './rows.js';
@@ -342,8 +343,11 @@ export class PostgresStore implements Store {
       [keyHash],
     );
     if (!r) return null;
-    // last use is advisory: a lost update under concurrency is harmless
-    await this.query('UPDATE api_keys SET last_used_at = $1 WHERE id = $2', [now, r.id]);
+    // last use is advisory (a lost update is harmless) and kept to the minute: a synchronous
+    // commit on every authenticated request would cost more than the fact is worth
+    if (r.last_used_at === null || Number(r.last_used_at) < now - LAST_USED_GRANULARITY_MS) {
+      await this.query('UPDATE api_keys SET last_used_at = $1 WHERE id = $2', [now, r.id]);
+    }
     return {
       key: toApiKey(r),
       user: toUser({ id: r.user_id, email: r.u_email, plan: r.u_plan, active: r.u_active, created_at: r.u_created_at }),

@@ -22,6 +22,7 @@ import type {
   PurgeResult,
   Store,
 } from '../store.js';
+import { LAST_USED_GRANULARITY_MS } from '../store.js';
 import { type Row, SUMMARY_COLUMNS, toApiKey, toDelivery, toMailbox, toMessage, toPlan, toSummary, toUser } from '../rows.js';
 
 export interface SqliteStoreOptions {
@@ -199,8 +200,11 @@ export class SqliteStore implements Store {
         )
         .get(keyHash) as Row | undefined;
       if (!r) return null;
-      // last use is advisory: a lost update under concurrency is harmless
-      this.sql('UPDATE api_keys SET last_used_at = ? WHERE id = ?').run(now, r.id);
+      // last use is advisory (a lost update is harmless) and kept to the minute: a write, and so a
+      // disk sync, on every authenticated request would cost more than the fact is worth
+      if (r.last_used_at === null || Number(r.last_used_at) < now - LAST_USED_GRANULARITY_MS) {
+        this.sql('UPDATE api_keys SET last_used_at = ? WHERE id = ?').run(now, r.id);
+      }
       return {
         key: toApiKey(r),
         user: toUser({ id: r.user_id, email: r.u_email, plan: r.u_plan, active: r.u_active, created_at: r.u_created_at }),
