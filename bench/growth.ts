@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { hashSecret } from '../src/core/tokens.js';
 import type { MessageContent } from '../src/core/types.js';
 import { SqliteStore } from '../src/store/sqlite/store.js';
-import type { NewMessage } from '../src/store/store.js';
+import type { NewMessage } from '../src/core/store.js';
 import { options, printTable, round, rssOf, startInboxdTarget, summary, writeResults } from './lib.js';
 
 const MAILBOXES = 100;

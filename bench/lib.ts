@@ -12,7 +12,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { createPostgresStore } from '../src/store/postgres/store.js';
 import { SqliteStore } from '../src/store/sqlite/store.js';
-import type { Store } from '../src/store/store.js';
+import type { Store } from '../src/core/store.js';
 import { freePort } from '../test/fault-tools.js';
 import { dropSchema, uniqueName } from '../test/scale-env.js';
 import { openSender } from '../test/smtp-load.js';

@@ -19,7 +19,7 @@ import { createLogger } from './log.js';
 import { sesSettings } from './ses/settings.js';
 import { createParserPool } from './mime/pool.js';
 import { createStore } from './store/create-store.js';
-import type { Store } from './store/store.js';
+import type { Store } from './core/store.js';
 import type { SmtpHandle } from './smtp/server.js';
 import type { Sweeper } from './sweeper/sweeper.js';
 

@@ -7,7 +7,7 @@ import { DomainError, isDomainError } from '../core/errors.js';
 import { hashSecret, newApiKey } from '../core/tokens.js';
 import type { Plan } from '../core/types.js';
 import { createStore } from '../store/create-store.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../core/store.js';
 import { configFromProcess } from './env-config.js';
 
 const PLAN_LIMITS = {

@@ -7,7 +7,7 @@ import type { Bus } from './events.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
 import type { AttachmentData, MessageContent } from './types.js';
-import type { Store } from '../store/store.js';
+import type { Store } from './store.js';
 
 export interface CoreSettings {
   /** receiving domains; the first is the default for new mailboxes. */

@@ -13,7 +13,7 @@ import { checkMessageQuota, checkMessageSize } from './quota.js';
 import type { Timeline } from './timeline.js';
 import { newId } from './tokens.js';
 import type { Mailbox, MessageSource, Plan } from './types.js';
-import type { InsertedMessage } from '../store/store.js';
+import type { InsertedMessage } from './store.js';
 
 /** an accepted recipient, judged on its own mailbox, owner and plan. */
 export interface Recipient {

@@ -1,10 +1,20 @@
 /**
- * The delivery timeline writer: attempts are buffered and written in batches, off the path that
+ * The delivery timeline: the reader behind `GET …/deliveries`, and the writer. Attempts are buffered and written in batches, off the path that
  * answers the sender, so diagnosing "my email never arrived" never costs a delivery an extra
  * disk sync. It is diagnostic data: a crash may lose the last batch, never a message.
  */
+import { openMailbox, type Principal } from './auth.js';
 import type { CoreDeps } from './context.js';
 import type { DeliveryAttempt } from './types.js';
+
+/**
+ * the newest delivery attempts to a mailbox's address, behind the mailbox's access rules.
+ * @throws DomainError unauthorized | mailbox_not_found | forbidden | mailbox_expired
+ */
+export async function listDeliveryAttempts(deps: CoreDeps, principal: Principal, address: string, limit: number): Promise<DeliveryAttempt[]> {
+  const mailbox = await openMailbox(deps, principal, address);
+  return deps.store.listDeliveries(mailbox.address, limit);
+}
 
 export interface Timeline {
   record(attempt: DeliveryAttempt): void;

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
-import type { Store } from './store.js';
+import type { Store } from '../core/store.js';
 
 export async function createStore(config: Config): Promise<Store> {
   if (config.database_url) {

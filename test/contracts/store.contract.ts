@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../src/core/errors.js';
 import type { DeliveryAttempt, MessageContent } from '../../src/core/types.js';
-import type { NewMailbox, NewMessage, Store } from '../../src/store/store.js';
+import type { NewMailbox, NewMessage, Store } from '../../src/core/store.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;

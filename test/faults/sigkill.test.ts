@@ -19,7 +19,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { type Inboxd, startInboxd } from '../../src/roles.js';
 import { createPostgresStore } from '../../src/store/postgres/store.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
-import type { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/core/store.js';
 import { connectWs, type WsClient } from '../harness.js';
 import { eventually, freePort, REDIS_SERVER, ThrowawayRedis } from '../fault-tools.js';
 import { describeScale, dropSchema, uniqueName } from '../scale-env.js';

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createRedisBus, type RedisBus } from '../../src/bus/redis.js';
 import { DomainError } from '../../src/core/errors.js';
 import { createPostgresStore, type PostgresStore } from '../../src/store/postgres/store.js';
-import type { NewMessage } from '../../src/store/store.js';
+import type { NewMessage } from '../../src/core/store.js';
 import { addr, listen, newMessage } from '../contracts/bus.contract.js';
 import { CuttableProxy } from '../tcp-proxy.js';
 import { eventually, freePort, REDIS_SERVER, ThrowawayRedis } from '../fault-tools.js';

@@ -3,7 +3,8 @@
  * never arrived": recent attempts, accepted or refused, with the reason and what the sender was told.
  */
 import type { FastifyInstance } from 'fastify';
-import { authenticate, openMailbox } from '../../core/auth.js';
+import { authenticate } from '../../core/auth.js';
+import { listDeliveryAttempts } from '../../core/timeline.js';
 import type { CoreDeps } from '../../core/context.js';
 import type { DeliveryAttempt } from '../../core/types.js';
 import { credentialsFrom } from '../request.js';
@@ -57,8 +58,7 @@ export function deliveryRoutes(app: FastifyInstance, deps: CoreDeps): void {
     },
     async (request) => {
       const principal = await authenticate(deps, credentialsFrom(request));
-      const mailbox = await openMailbox(deps, principal, request.params.address);
-      return (await deps.store.listDeliveries(mailbox.address, request.query.limit ?? 50)).map(presentAttempt);
+      return (await listDeliveryAttempts(deps, principal, request.params.address, request.query.limit ?? 50)).map(presentAttempt);
     },
   );
 }

@@ -21,8 +21,8 @@ import type {
   NewMessage,
   PurgeResult,
   Store,
-} from '../store.js';
-import { LAST_USED_GRANULARITY_MS } from '../store.js';
+} from '../../core/store.js';
+import { LAST_USED_GRANULARITY_MS } from '../../core/store.js';
 import { type Row, SUMMARY_COLUMNS, toApiKey, toDelivery, toMailbox, toMessage, toPlan, toSummary, toUser } from '../rows.js';
 
 export interface SqliteStoreOptions {

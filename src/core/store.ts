@@ -18,7 +18,7 @@ import type {
   OwnerType,
   Plan,
   User,
-} from '../core/types.js';
+} from './types.js';
 
 /** how fresh an API key's last_used_at is kept: at most one write per key per minute. */
 export const LAST_USED_GRANULARITY_MS = 60_000;
