@@ -12,7 +12,7 @@ import { type Clock, systemClock } from './core/clock.js';
 import type { CoreDeps, CoreSettings } from './core/context.js';
 import { createDelivery, type Delivery } from './core/delivery.js';
 import { createMetrics } from './core/metrics.js';
-import { createTimeline } from './core/timeline.js';
+import { createTimeline, type Timeline } from './core/timeline.js';
 import type { Bus } from './core/events.js';
 import type { Logger } from './core/log.js';
 import { createLogger } from './log.js';
@@ -35,6 +35,8 @@ export interface Inboxd {
   config: Config;
   core: CoreDeps;
   delivery: Delivery;
+  /** the delivery timeline writer (tests flush it instead of polling). */
+  timeline: Timeline;
   /** set when the api role runs. */
   http: { app: FastifyInstance; port: number; url: string } | null;
   /** set when the smtp role runs. */
@@ -152,6 +154,7 @@ export async function startInboxd(config: Config, options: StartOptions = {}): P
     config,
     core,
     delivery,
+    timeline,
     http,
     smtp,
     sweeper,

@@ -134,7 +134,10 @@ export interface DeliveryAttempt {
   reason: string | null;
   /** what the sender was told, e.g. `"452 4.2.2 Mailbox full"`. */
   response: string;
+  /** the SMTP reply code the sender was given (`null` for SES). */
   smtp_code: number | null;
+  /** the enhanced status code of that reply, e.g. `"5.3.4"` (`null` for SES). */
+  enhanced_code: string | null;
   source: 'smtp' | 'ses';
   client_address: string | null;
   envelope_from: string | null;

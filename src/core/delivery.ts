@@ -25,13 +25,23 @@ export interface Recipient {
   plan: Plan;
 }
 
+/** the answer an edge gave the sender, kept structured so no reader parses codes back out of text. */
+export interface AttemptReply {
+  /** SMTP reply code, or null when the edge does not speak SMTP (SES). */
+  smtpCode: number | null;
+  /** RFC 3463 enhanced status code, or null when the edge does not speak SMTP. */
+  enhancedCode: string | null;
+  /** the answer as the edge wrote it. */
+  text: string;
+}
+
 /** who is delivering, and how the edge words its answers (for the delivery timeline). */
 export interface AttemptContext {
   source: MessageSource;
   envelopeFrom: string | null;
   remoteAddress?: string | undefined;
   /** the answer the edge gives for an outcome: null = accepted. */
-  replyFor?: (code: ErrorCode | null) => string;
+  replyFor?: (code: ErrorCode | null) => AttemptReply;
 }
 
 export interface DeliveryMeta extends AttemptContext {
@@ -53,6 +63,12 @@ export interface Delivery {
    * @throws DomainError message_too_large | quota_exceeded | mailbox_expired | mailbox_not_found | storage_unavailable
    */
   deliver(raw: Buffer, recipients: Recipient[], meta: DeliveryMeta): Promise<InsertedMessage[]>;
+  /**
+   * records a refusal the edge decided on its own (a message past the size limit while it was
+   * still streaming in) in the timeline of each recipient it was for.
+   * @param size the bytes the sender handed over, when known.
+   */
+  refuse(recipients: Recipient[], code: ErrorCode, meta: DeliveryMeta & { size?: number | null }): void;
 }
 
 export function createDelivery(deps: CoreDeps, timeline?: Timeline): Delivery {
@@ -63,13 +79,17 @@ export function createDelivery(deps: CoreDeps, timeline?: Timeline): Delivery {
     if (outcome.code !== null) deps.metrics.inc('inboxd_deliveries_refused_total', { reason: outcome.code });
     if (!timeline || !ctx) return;
     const at = clock.now();
+    const reply = ctx.replyFor ? ctx.replyFor(outcome.code) : { smtpCode: null, enhancedCode: null, text: outcome.code ?? 'accepted' };
     timeline.record({
       id: newId(at),
       address,
       at,
       outcome: outcome.code === null ? 'accepted' : 'refused',
       reason: outcome.reason ?? outcome.code,
-      response: ctx.replyFor ? ctx.replyFor(outcome.code) : outcome.code ?? 'accepted',
+      errorCode: outcome.code,
+      smtpCode: reply.smtpCode,
+      enhancedCode: reply.enhancedCode,
+      response: reply.text,
       source: ctx.source,
       clientAddress: ctx.remoteAddress ?? null,
       envelopeFrom: ctx.envelopeFrom,
@@ -163,5 +183,10 @@ export function createDelivery(deps: CoreDeps, timeline?: Timeline): Delivery {
     return inserted;
   }
 
-  return { resolveRecipient, deliver };
+  function refuse(recipients: Recipient[], code: ErrorCode, meta: DeliveryMeta & { size?: number | null }): void {
+    if (recipients.length === 0) deps.metrics.inc('inboxd_deliveries_refused_total', { reason: code });
+    for (const r of recipients) note(r.address, meta, { code, size: meta.size ?? null, startedAt: meta.startedAt });
+  }
+
+  return { resolveRecipient, deliver, refuse };
 }

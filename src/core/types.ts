@@ -2,6 +2,7 @@
  * Domain entities shared by core, the store implementations and the presenters. Plain data:
  * no driver types, no wire shapes (those live in `presenters/`).
  */
+import type { ErrorCode } from './errors.js';
 
 /** a plan row; -1 in a limit means unlimited. */
 export interface Plan {
@@ -139,7 +140,13 @@ export interface DeliveryAttempt {
   outcome: 'accepted' | 'refused';
   /** the error code of a refusal (mailbox_expired, quota_exceeded, message_too_large, ...), or 'parse_error' on an accepted message the parser could not read. */
   reason: string | null;
-  /** what the sender was told, e.g. "250 2.0.0 Ok" or "452 4.2.2 Mailbox full". */
+  /** the refusal as a stable error code (null when accepted): what edges render, never parsed out of `response`. */
+  errorCode: ErrorCode | null;
+  /** the SMTP reply code the sender was given; null when the edge was not SMTP (SES). */
+  smtpCode: number | null;
+  /** the enhanced status code of that reply (RFC 3463), e.g. "5.3.4"; null when not SMTP. */
+  enhancedCode: string | null;
+  /** what the sender was told, as the answering edge wrote it, e.g. "452 4.2.2 Mailbox full". */
   response: string;
   source: MessageSource;
   clientAddress: string | null;

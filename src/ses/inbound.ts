@@ -96,7 +96,7 @@ export async function deliverSesNotification(deps: InboundDeps, n: SesNotificati
     source: 'ses',
     envelopeFrom: n.mail.source,
     // SNS is answered 200 for a refusal (a retry would change nothing); the timeline says why
-    replyFor: (code) => (code === null ? 'accepted from SES' : `refused: ${code}`),
+    replyFor: (code) => ({ smtpCode: null, enhancedCode: null, text: code === null ? 'accepted from SES' : `refused: ${code}` }),
   };
   const accepted: Recipient[] = [];
   for (const rcpt of n.receipt.recipients) {

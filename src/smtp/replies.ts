@@ -3,6 +3,7 @@
  * enhanced status codes hidden (its default) and we write the enhanced code into the text
  * ourselves, because its own derivation maps 552 to 5.2.2 where DESIGN wants 5.3.4.
  */
+import type { AttemptReply } from '../core/delivery.js';
 import type { ErrorCode } from '../core/errors.js';
 
 export interface SmtpReply {
@@ -36,4 +37,12 @@ export const SMTP_REPLIES = {
 export function smtpError(code: ErrorCode): Error & { responseCode: number } {
   const r = SMTP_REPLIES[code];
   return Object.assign(new Error(`${r.enhanced} ${r.text}`), { responseCode: r.code });
+}
+
+const ACCEPTED: SmtpReply = { code: 250, enhanced: '2.0.0', text: 'Ok' };
+
+/** the answer for an outcome (null = accepted), structured for the delivery timeline. */
+export function attemptReply(code: ErrorCode | null): AttemptReply {
+  const r = code === null ? ACCEPTED : SMTP_REPLIES[code];
+  return { smtpCode: r.code, enhancedCode: r.enhanced, text: `${r.code} ${r.enhanced} ${r.text}` };
 }

@@ -7,9 +7,9 @@
 import type { Socket } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { Delivery, Recipient } from '../core/delivery.js';
-import { type ErrorCode, isDomainError } from '../core/errors.js';
+import { isDomainError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import { SMTP_REPLIES, smtpError } from './replies.js';
+import { attemptReply, smtpError } from './replies.js';
 
 export interface SmtpSettings {
   hostname: string;
@@ -36,13 +36,6 @@ export interface SmtpHandle {
   close(): Promise<void>;
   /** connections open right now. */
   connections(): number;
-}
-
-/** the line the sender is told, for the delivery timeline. */
-function replyLine(code: ErrorCode | null): string {
-  if (code === null) return '250 2.0.0 Ok';
-  const r = SMTP_REPLIES[code];
-  return `${r.code} ${r.enhanced} ${r.text}`;
 }
 
 type Connection = { connectionReady(next?: () => void): void; _closing?: boolean; _closed?: boolean };
@@ -125,7 +118,7 @@ export function createSmtpServer(deps: SmtpDeps): SmtpHandle {
       const list = accepted.get(envelope) ?? [];
       if (list.length >= settings.maxRecipients) return callback(smtpError('too_many_recipients'));
       const declared = Number((session.envelope.mailFrom && session.envelope.mailFrom.args && (session.envelope.mailFrom.args as Record<string, string>).SIZE) || 0);
-      const ctx = { source: 'smtp' as const, envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address || null : null, remoteAddress: session.remoteAddress, replyFor: replyLine };
+      const ctx = { source: 'smtp' as const, envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address || null : null, remoteAddress: session.remoteAddress, replyFor: attemptReply };
       delivery.resolveRecipient(address.address, declared || undefined, ctx).then(
         (recipient) => {
           // one copy per mailbox: name+a@ and name+b@ in one message reach one mailbox once
@@ -146,19 +139,17 @@ export function createSmtpServer(deps: SmtpDeps): SmtpHandle {
         if (size <= settings.maxMessageBytes) chunks.push(chunk);
       });
       stream.on('end', () => {
-        if (stream.sizeExceeded || size > settings.maxMessageBytes) return callback(smtpError('message_too_large'));
         const recipients = accepted.get(session.envelope) ?? [];
         accepted.delete(session.envelope);
-        const raw = Buffer.concat(chunks, size);
         const mailFrom = session.envelope.mailFrom;
+        const meta = { source: 'smtp' as const, envelopeFrom: mailFrom ? mailFrom.address || null : null, remoteAddress: session.remoteAddress, replyFor: attemptReply, startedAt };
+        if (stream.sizeExceeded || size > settings.maxMessageBytes) {
+          delivery.refuse(recipients, 'message_too_large', { ...meta, size });
+          return callback(smtpError('message_too_large'));
+        }
+        const raw = Buffer.concat(chunks, size);
         delivery
-          .deliver(raw, recipients, {
-            source: 'smtp',
-            envelopeFrom: mailFrom ? mailFrom.address || null : null,
-            remoteAddress: session.remoteAddress,
-            replyFor: replyLine,
-            startedAt,
-          })
+          .deliver(raw, recipients, meta)
           .then(
             (stored) => callback(null, `2.0.0 Ok: stored ${stored.length} cop${stored.length === 1 ? 'y' : 'ies'}`),
             (err: unknown) => callback(replyFor(err, 'data')),

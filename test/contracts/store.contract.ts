@@ -547,6 +547,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         at,
         outcome: 'accepted',
         reason: null,
+        errorCode: null,
+        smtpCode: 250,
+        enhancedCode: '2.0.0',
         response: '250 2.0.0 Ok',
         source: 'smtp',
         clientAddress: '192.0.2.1',
@@ -556,8 +559,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         messageId: `m-${uniq()}`,
         ...over,
       });
-      const refused = attempt(a, now + 4, { outcome: 'refused', reason: 'quota_exceeded', response: '452 4.2.2 Mailbox full', size: null, durationMs: null, messageId: null, clientAddress: null });
-      await store.recordDeliveries([attempt(a, now + 1), attempt(a, now + 2), attempt(a, now + 3), refused, attempt(a, now + 5, { source: 'ses' }), attempt(b, now + 3)]);
+      const refused = attempt(a, now + 4, { outcome: 'refused', reason: 'quota_exceeded', errorCode: 'quota_exceeded', smtpCode: 452, enhancedCode: '4.2.2', response: '452 4.2.2 Mailbox full', size: null, durationMs: null, messageId: null, clientAddress: null });
+      await store.recordDeliveries([attempt(a, now + 1), attempt(a, now + 2), attempt(a, now + 3), refused, attempt(a, now + 5, { source: 'ses', smtpCode: null, enhancedCode: null, response: 'accepted from SES' }), attempt(b, now + 3)]);
       await store.recordDeliveries([]);
 
       const listed = await store.listDeliveries(a, 3);
@@ -577,7 +580,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       const a = `pr-${uniq()}@inboxd.test`;
       const b = `pr-${uniq()}@inboxd.test`;
       const mk = (address: string, at: number): DeliveryAttempt => ({
-        id: `d-${uniq()}`, address, at, outcome: 'accepted', reason: null, response: '250 2.0.0 Ok', source: 'smtp',
+        id: `d-${uniq()}`, address, at, outcome: 'accepted', reason: null, errorCode: null, smtpCode: 250, enhancedCode: '2.0.0', response: '250 2.0.0 Ok', source: 'smtp',
         clientAddress: null, envelopeFrom: null, size: null, durationMs: null, messageId: null,
       });
       await store.recordDeliveries([1, 2, 3, 4, 5].map((i) => mk(a, t + i)).concat([mk(b, t + 9)]));

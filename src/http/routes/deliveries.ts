@@ -17,7 +17,8 @@ const attemptSchema = {
     outcome: { type: 'string', enum: ['accepted', 'refused'] },
     reason: { type: ['string', 'null'], description: 'mailbox_expired, mailbox_not_found, quota_exceeded, message_too_large, too_many_recipients, or parse_error on an accepted but unparseable message' },
     response: { type: 'string', description: 'what the sender was told, e.g. "452 4.2.2 Mailbox full"' },
-    smtp_code: { type: ['integer', 'null'] },
+    smtp_code: { type: ['integer', 'null'], description: 'the SMTP reply code the sender was given (null for SES)' },
+    enhanced_code: { type: ['string', 'null'], description: 'the enhanced status code of that reply, e.g. "5.3.4" (null for SES)' },
     source: { type: 'string', enum: ['smtp', 'ses'] },
     client_address: { type: ['string', 'null'] },
     envelope_from: { type: ['string', 'null'] },
@@ -28,13 +29,13 @@ const attemptSchema = {
 } as const;
 
 function presentAttempt(a: DeliveryAttempt) {
-  const code = /^(\d{3})\b/.exec(a.response);
   return {
     at: new Date(a.at).toISOString(),
     outcome: a.outcome,
     reason: a.reason,
     response: a.response,
-    smtp_code: a.source === 'smtp' && code ? Number(code[1]) : null,
+    smtp_code: a.smtpCode,
+    enhanced_code: a.enhancedCode,
     source: a.source,
     client_address: a.clientAddress,
     envelope_from: a.envelopeFrom,

@@ -538,17 +538,17 @@ export class PostgresStore implements Store {
   async recordDeliveries(attempts: DeliveryAttempt[]): Promise<void> {
     if (attempts.length === 0) return;
     // multi-row INSERTs in one transaction, chunked under PostgreSQL's 65,535 parameters
-    const cols = 12;
+    const cols = 15;
     const chunk = 1000;
     await this.tx(async (c) => {
       for (let from = 0; from < attempts.length; from += chunk) {
         const part = attempts.slice(from, from + chunk);
         const values = part.map((_, i) => `(${Array.from({ length: cols }, (_, j) => `$${i * cols + j + 1}`).join(', ')})`).join(', ');
         const params = part.flatMap((a) => [
-          a.id, a.address, a.at, a.outcome, text(a.reason), text(a.response), a.source, text(a.clientAddress), text(a.envelopeFrom), a.size, a.durationMs, a.messageId,
+          a.id, a.address, a.at, a.outcome, text(a.reason), a.errorCode, a.smtpCode, text(a.enhancedCode), text(a.response), a.source, text(a.clientAddress), text(a.envelopeFrom), a.size, a.durationMs, a.messageId,
         ]);
         await c.query(
-          `INSERT INTO deliveries (id, address, at, outcome, reason, response, source, client_address, envelope_from, size, duration_ms, message_id) VALUES ${values}`,
+          `INSERT INTO deliveries (id, address, at, outcome, reason, error_code, smtp_code, enhanced_code, response, source, client_address, envelope_from, size, duration_ms, message_id) VALUES ${values}`,
           params,
         );
       }

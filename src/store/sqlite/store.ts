@@ -435,12 +435,12 @@ export class SqliteStore implements Store {
     if (attempts.length === 0) return;
     return this.run(() => {
       const insert = this.sql(
-        `INSERT INTO deliveries (id, address, at, outcome, reason, response, source, client_address, envelope_from, size, duration_ms, message_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO deliveries (id, address, at, outcome, reason, error_code, smtp_code, enhanced_code, response, source, client_address, envelope_from, size, duration_ms, message_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       this.db.transaction(() => {
         for (const a of attempts) {
-          insert.run(a.id, a.address, a.at, a.outcome, a.reason, a.response, a.source, a.clientAddress, a.envelopeFrom, a.size, a.durationMs, a.messageId);
+          insert.run(a.id, a.address, a.at, a.outcome, a.reason, a.errorCode, a.smtpCode, a.enhancedCode, a.response, a.source, a.clientAddress, a.envelopeFrom, a.size, a.durationMs, a.messageId);
         }
       })();
     });
