@@ -2,29 +2,23 @@
  * Process entry: `inboxd <command>`. Parses argv, loads the one config, dispatches. Server
  * commands import their modules lazily so `inboxd --help` stays instant.
  */
+import { commandHelp, mainHelp, version, wantsHelp } from './cli/help.js';
 import { ConfigError } from './config/load.js';
-
-const HELP = `inboxd — programmable temporary email
-
-usage:
-  inboxd serve [--roles api,smtp,sweeper] [--http-port N] [--smtp-port N] [...]   run the server
-  inboxd migrate                                                                   apply schema migrations
-  inboxd admin plans list | plans create|update --name P [--max-mailboxes N] [--max-messages-per-mailbox N]
-               [--default-ttl-minutes N] [--max-ttl-minutes N] [--max-message-bytes N]   (-1 = unlimited)
-  inboxd admin users create --email E [--plan P] | users list
-  inboxd admin keys create --user E [--name N] | keys list --user E
-  inboxd config                                                                    print the effective config
-  inboxd mcp                                                                        MCP server on stdio for an AI agent (INBOXD_URL, INBOXD_API_KEY)
-
-client (against INBOXD_URL; INBOXD_API_KEY or a mailbox's session token):
-  inboxd create [--ttl MIN] [--local-part X] [--domain D] [--group G]              create a mailbox; prints its address
-  inboxd wait ADDRESS [--from S] [--subject S] [--body S] [--pattern RE2] [--timeout SEC] [--code | --link]
-  inboxd read ADDRESS [ID | --latest] [--raw]    inboxd ls [ADDRESS]    inboxd rm ADDRESS [ID] | rm --group G
-
-Every setting is an INBOXD_* variable and a flag (see docs/config.md); add --json to admin commands for scripts.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-v' || command === '-V' || command === 'version') {
+    process.stdout.write(`inboxd ${version()}\n`);
+    return 0;
+  }
+  // help is answered here, before any command runs: asking for it never touches a store
+  let help: string | undefined;
+  if (command === 'help') help = (rest[0] ? await commandHelp(rest[0]) : undefined) ?? (await mainHelp());
+  else if (command !== undefined && wantsHelp(rest)) help = await commandHelp(command);
+  if (help !== undefined) {
+    process.stdout.write(help + '\n');
+    return 0;
+  }
   switch (command) {
     case 'serve':
       return (await import('./cli/serve.js')).serve(rest);
@@ -46,10 +40,10 @@ async function main(argv: string[]): Promise<number> {
     case 'help':
     case '--help':
     case '-h':
-      process.stdout.write(HELP + '\n');
+      process.stdout.write((await mainHelp()) + '\n');
       return command === undefined ? 1 : 0;
     default:
-      process.stderr.write(`inboxd: unknown command ${JSON.stringify(command)}\n\n${HELP}\n`);
+      process.stderr.write(`inboxd: unknown command ${JSON.stringify(command)}\n\n${await mainHelp()}\n`);
       return 2;
   }
 }

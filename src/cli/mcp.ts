@@ -6,30 +6,26 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { createHttpOps } from '../mcp/ops-http.js';
 import { createMcpServer } from '../mcp/server.js';
-
-const USAGE = `usage: INBOXD_URL=http://127.0.0.1:8025 INBOXD_API_KEY=ibx_… inboxd mcp [--url URL]
-An MCP server on stdio: tools create_mailbox, list_mailboxes, get_messages, read_message,
-delete_mailbox, wait_for_message, and inbox:// resources. The key comes only from the
-environment, never from a flag (flags end up in process lists and shell history).`;
+import { MCP_USAGE } from './help.js';
 
 export async function mcp(argv: string[]): Promise<number> {
   let url = process.env.INBOXD_URL || 'http://127.0.0.1:8025';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--help' || a === '-h') {
-      process.stderr.write(USAGE + '\n');
+      process.stderr.write(MCP_USAGE + '\n');
       return 0;
     }
     if (a === '--url' && argv[i + 1]) url = argv[++i]!;
     else if (a.startsWith('--url=')) url = a.slice(6);
     else {
-      process.stderr.write(`inboxd mcp: unknown argument ${JSON.stringify(a)}\n${USAGE}\n`);
+      process.stderr.write(`inboxd mcp: unknown argument ${JSON.stringify(a)}\n${MCP_USAGE}\n`);
       return 2;
     }
   }
   const apiKey = process.env.INBOXD_API_KEY;
   if (!apiKey) {
-    process.stderr.write(`inboxd mcp: INBOXD_API_KEY is not set (create one with: inboxd admin keys create --user you@example.com)\n${USAGE}\n`);
+    process.stderr.write(`inboxd mcp: INBOXD_API_KEY is not set (create one with: inboxd admin keys create --user you@example.com)\n${MCP_USAGE}\n`);
     return 2;
   }
   try {

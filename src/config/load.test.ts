@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseFlags, redactConfig } from './load.js';
+import { ConfigError, loadConfig, parseFlags, redactConfig, unknownEnvWarnings } from './load.js';
 
 describe('loadConfig', () => {
   it('has working laptop defaults (DESIGN "Processes")', () => {
@@ -39,5 +39,17 @@ describe('loadConfig', () => {
   it('redacts passwords in URLs when printing', () => {
     const c = loadConfig({ env: { INBOXD_DATABASE_URL: 'postgres://u:secret@db:5432/x' } });
     expect(JSON.stringify(redactConfig(c))).not.toContain('secret');
+  });
+
+  it('warns about an INBOXD_* variable no setting reads, naming the nearest known one', () => {
+    const warnings = unknownEnvWarnings({ INBOXD_SMTP_PROT: '25', INBOXD_HTTP_PORT: '1', INBOXD_DATABSE_URL: 'x', INBOXD_APIKEY: 'k', INBOXD_ZZZZZZZZZZZZZ: '1', HOME: '/root' });
+    expect(warnings).toEqual([
+      'INBOXD_APIKEY is not an Inboxd setting and is ignored; did you mean INBOXD_API_KEY?',
+      'INBOXD_DATABSE_URL is not an Inboxd setting and is ignored; did you mean INBOXD_DATABASE_URL?',
+      'INBOXD_SMTP_PROT is not an Inboxd setting and is ignored; did you mean INBOXD_SMTP_PORT?',
+      'INBOXD_ZZZZZZZZZZZZZ is not an Inboxd setting and is ignored (docs/config.md lists every setting)',
+    ]);
+    // the client's variables and the test suite's own are not settings, but not typos either
+    expect(unknownEnvWarnings({ INBOXD_URL: 'x', INBOXD_TOKEN_FILE: 'f', INBOXD_TEST_PAIR: 'scale', INBOXD_BENCH_REDIS_URL: 'r' })).toEqual([]);
   });
 });

@@ -108,3 +108,47 @@ export function redactConfig(config: Config): Record<string, unknown> {
   }
   return out;
 }
+
+/** INBOXD_* names that are not server settings but are read by the client commands and tools. */
+const OTHER_ENV = new Set(['INBOXD_URL', 'INBOXD_API_KEY', 'INBOXD_TOKEN', 'INBOXD_TOKEN_FILE', 'INBOXD_CHROMIUM']);
+/** prefixes owned by the test suite and the benchmarks (their own variables, never settings). */
+const OTHER_PREFIXES = ['INBOXD_TEST_', 'INBOXD_BENCH_'];
+
+/**
+ * one warning per INBOXD_* variable that no setting reads, naming the nearest known one, so a
+ * typo (`INBOXD_SMTP_PROT`) is not silently ignored while the default is used instead.
+ */
+export function unknownEnvWarnings(env: Record<string, string | undefined>): string[] {
+  const known = Object.keys(settings).map(envName);
+  const candidates = [...known, ...OTHER_ENV];
+  const warnings: string[] = [];
+  for (const name of Object.keys(env).sort()) {
+    if (!name.startsWith('INBOXD_') || known.includes(name) || OTHER_ENV.has(name) || OTHER_PREFIXES.some((p) => name.startsWith(p))) continue;
+    const nearest = nearestName(name, candidates);
+    warnings.push(`${name} is not an Inboxd setting and is ignored${nearest ? `; did you mean ${nearest}?` : ' (docs/config.md lists every setting)'}`);
+  }
+  return warnings;
+}
+
+/** the candidate with the smallest edit distance, if it is close enough to be a likely typo. */
+function nearestName(name: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(name, c);
+    if (d < bestDistance) [best, bestDistance] = [c, d];
+  }
+  // the INBOXD_ prefix is shared, so judge closeness on the rest of the name
+  const rest = Math.max(name.length, best?.length ?? 0) - 'INBOXD_'.length;
+  return bestDistance <= Math.max(2, Math.floor(rest / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
