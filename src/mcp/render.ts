@@ -7,7 +7,7 @@
  * followed. Pure; the tools (`tools/*.ts`) and resources (`resources.ts`) call it.
  */
 import { randomBytes } from 'node:crypto';
-import { htmlToText } from '../core/extract.js';
+import { htmlToText } from '../core/extract/index.js';
 import type { MessageJson, MessageSummaryJson } from '../presenters/message.js';
 
 export const FENCE_TAG = 'untrusted-email-content';

@@ -6,7 +6,7 @@
  * message is stored either way.
  */
 import PostalMime, { type Address, type Email } from 'postal-mime';
-import { extractCodes, extractLinks, htmlToText } from '../core/extract.js';
+import { extractAll, extractCodes } from '../core/extract/index.js';
 import type { AddressValue, AttachmentMeta, MessageContent } from '../core/types.js';
 import { checkMimeLimits, DEFAULT_MIME_LIMITS, PARSER_OPTIONS, topLevelHeaderBytes, withHeaderBlock } from './limits.js';
 import { emptyContent } from './empty.js';
@@ -117,7 +117,7 @@ async function headersOnly(raw: Uint8Array, parseError: string): Promise<Message
     return {
       ...emptyContent(parseError),
       ...fields,
-      codes: extractCodes({ subject: fields.subject, text: null, html: null }),
+      codes: extractCodes({ subject: fields.subject, text: null, htmlText: null }),
     };
   } catch {
     return emptyContent(parseError);
@@ -166,17 +166,18 @@ async function parseOne(input: Uint8Array): Promise<MessageContent> {
 
     const bodyHtml = hasHtml && email.html ? email.html : null;
     const sentText = hasPlain && email.text ? email.text : null;
-    const bodyText = sentText ?? (bodyHtml ? htmlToText(bodyHtml) : null);
     const fields = headerFields(email);
+    // one walk of the HTML gives its text rendering, its links and the text codes are read from;
+    // the rendering is read as 'html', only a text part the sender wrote is 'text'
+    const extracted = extractAll({ subject: fields.subject, text: sentText, html: bodyHtml });
 
     return {
       ...fields,
-      bodyText,
+      bodyText: sentText ?? extracted.htmlText,
       bodyHtml,
       attachments: attachmentMeta(email),
-      // the text rendering of HTML is read as 'html'; only a text part the sender wrote is 'text'
-      codes: extractCodes({ subject: fields.subject, text: sentText, html: bodyHtml }),
-      links: extractLinks({ text: sentText, html: bodyHtml }),
+      codes: extracted.codes,
+      links: extracted.links,
       parseError: null,
     };
   } catch (err) {

@@ -1,8 +1,8 @@
 /**
  * The embedded store: one SQLite file through better-sqlite3, WAL, synchronous=FULL by default
  * (DESIGN rule 6: "250" means on disk). Concurrent deliveries that arrive in the same event-loop
- * turn share one transaction (group commit), so N messages pay one fsync, while each recipient's
- * rules are still checked on its own inside that transaction.
+ * turn share one transaction (group commit, `group-commit.ts`), so N messages pay one fsync,
+ * while each recipient's rules are still checked on its own inside that transaction.
  *
  * better-sqlite3 is synchronous; every method is async only to honour the Store port.
  */
@@ -13,6 +13,7 @@ import { DomainError, isDomainError } from '../../core/errors.js';
 import { newId } from '../../core/tokens.js';
 import type { ApiKey, DeliveryAttempt, Mailbox, Message, MessageSummary, OwnerType, Plan, User } from '../../core/types.js';
 import { readMigrations } from '../migrations.js';
+import { GroupCommit, type JobOutcome } from './group-commit.js';
 import type {
   CreateMailboxRules,
   InsertedMessage,
@@ -33,12 +34,6 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
 }
 
-interface PendingInsert {
-  messages: NewMessage[];
-  resolve: (v: InsertedMessage[]) => void;
-  reject: (e: unknown) => void;
-}
-
 /** wraps driver failures as storage_unavailable; domain errors pass through. */
 function storageError(err: unknown): unknown {
   if (isDomainError(err)) return err;
@@ -48,8 +43,7 @@ function storageError(err: unknown): unknown {
 
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
-  private pending: PendingInsert[] = [];
-  private flushScheduled = false;
+  private readonly inserts = new GroupCommit<NewMessage[], InsertedMessage[]>((jobs) => this.commitInserts(jobs), storageError);
   private readonly statements = new Map<string, Database.Statement>();
 
   constructor(private readonly options: SqliteStoreOptions) {
@@ -111,7 +105,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.pending.length > 0) this.flush();
+    if (this.db.open) this.inserts.flush();
     if (this.db.open) this.db.close();
   }
 
@@ -303,46 +297,26 @@ export class SqliteStore implements Store {
   // ── messages ─────────────────────────────────────────────────────────────────────────────────
 
   insertMessages(messages: NewMessage[]): Promise<InsertedMessage[]> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ messages, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
+    return this.inserts.submit(messages);
   }
 
-  /** commits every pending insert in one transaction; each job all-or-nothing via a savepoint. */
-  private flush(): void {
-    this.flushScheduled = false;
-    const jobs = this.pending;
-    this.pending = [];
-    if (jobs.length === 0) return;
-    const outcomes: ({ ok: InsertedMessage[] } | { err: unknown })[] = [];
-    try {
-      this.db
-        .transaction(() => {
-          for (const job of jobs) {
-            try {
-              // a nested better-sqlite3 transaction is a SAVEPOINT: one job's refusal undoes only that job
-              outcomes.push({ ok: this.db.transaction(() => job.messages.map((m) => this.insertOne(m)))() });
-            } catch (err) {
-              if (!isDomainError(err)) throw err;
-              outcomes.push({ err });
-            }
+  /** one transaction for a group of inserts; each job all-or-nothing via a savepoint. */
+  private commitInserts(jobs: NewMessage[][]): JobOutcome<InsertedMessage[]>[] {
+    const outcomes: JobOutcome<InsertedMessage[]>[] = [];
+    this.db
+      .transaction(() => {
+        for (const messages of jobs) {
+          try {
+            // a nested better-sqlite3 transaction is a SAVEPOINT: one job's refusal undoes only that job
+            outcomes.push({ ok: this.db.transaction(() => messages.map((m) => this.insertOne(m)))() });
+          } catch (err) {
+            if (!isDomainError(err)) throw err;
+            outcomes.push({ err });
           }
-        })
-        .immediate();
-    } catch (err) {
-      const e = storageError(err);
-      for (const job of jobs) job.reject(e);
-      return;
-    }
-    jobs.forEach((job, i) => {
-      const o = outcomes[i]!;
-      if ('ok' in o) job.resolve(o.ok);
-      else job.reject(o.err);
-    });
+        }
+      })
+      .immediate();
+    return outcomes;
   }
 
   private insertOne(m: NewMessage): InsertedMessage {

@@ -2,10 +2,10 @@
  * Unit tests for code and link extraction and the HTML-to-text rendering they read from.
  */
 import { describe, expect, it } from 'vitest';
-import { extractCodes, extractLinks, htmlToText, MAX_CODES, MAX_LINKS } from './extract.js';
+import { extractAll, extractCodes, extractLinks, htmlToText, MAX_CODES, MAX_LINKS, MAX_SCAN_CHARS } from './index.js';
 
 const codes = (input: { subject?: string | null; text?: string | null; html?: string | null }) =>
-  extractCodes({ subject: input.subject ?? null, text: input.text ?? null, html: input.html ?? null });
+  extractCodes({ subject: input.subject ?? null, text: input.text ?? null, htmlText: input.html ? htmlToText(input.html) : null });
 const values = (input: Parameters<typeof codes>[0]) => codes(input).map((c) => c.value);
 
 describe('extractCodes', () => {
@@ -28,6 +28,22 @@ describe('extractCodes', () => {
   it('finds an upper-case alphanumeric OTP but not ordinary words or units', () => {
     const text = 'Your one-time passcode is A7K9QZ. Download the 25MB MP4 in 1080P. THANKS AGAIN';
     expect(values({ text })).toEqual(['A7K9QZ']);
+  });
+
+  it('finds mixed-case alphanumeric codes near a keyword', () => {
+    expect(values({ text: 'Your verification code is vM8xw' })).toEqual(['vM8xw']);
+    expect(values({ subject: 'Login code: Ab12Cd' })).toEqual(['Ab12Cd']);
+    expect(values({ html: '<p>Use this one-time code:</p><p><b>q7TzK2</b></p>' })).toEqual(['q7TzK2']);
+  });
+
+  it('does not take mixed-case words, names with a number or ids in URLs as codes', () => {
+    const text = [
+      'Your verification code arrives shortly. Thanks for using iPhone15 and Node20 with WiFi6.',
+      'Verify at https://app.example/verify/vM8xw or https://app.example/c?code=Ab12Cd.',
+      'Confirm your email, McDonald. Code sent from support@Ab12Cd.example.',
+      'Token: IPv6 then eBay then JavaScript',
+    ].join('\n');
+    expect(values({ subject: 'Verify your account', text })).toEqual([]);
   });
 
   it('does not take years, phone numbers, prices or URL parts as codes', () => {
@@ -146,5 +162,26 @@ describe('htmlToText', () => {
 
   it('keeps small but non-zero font sizes', () => {
     expect(htmlToText('<span style="font-size:0.9em">small</span> <span style="font-size: 0">gone</span>')).toBe('small');
+  });
+});
+
+describe('extractAll', () => {
+  it('gives what the three extractors give separately, from one walk of the HTML', () => {
+    const html = `<html><body><p style="display:none">preheader 111111</p>
+      <p>Your code is <b>482913</b>. <a href="https://app.example/verify?t=1&amp;u=2">Verify</a></p>
+      <table><tr><td>Backup code</td><td>vM8xw</td></tr></table></body></html>`;
+    const text = 'Code: 482913 https://app.example/plain';
+    const all = extractAll({ subject: 'Your login code', text, html });
+    expect(all.htmlText).toBe(htmlToText(html));
+    expect(all.links).toEqual(extractLinks({ text, html }));
+    expect(all.codes).toEqual(extractCodes({ subject: 'Your login code', text, htmlText: htmlToText(html) }));
+    expect(all.codes.map((c) => c.value)).toEqual(['482913', 'vM8xw']);
+  });
+
+  it('renders the whole of an HTML body longer than the scan cap', () => {
+    const html = `<p>${'x'.repeat(MAX_SCAN_CHARS)}</p><p><a href="https://late.example/">late</a> tail</p>`;
+    const all = extractAll({ subject: null, text: null, html });
+    expect(all.htmlText!.endsWith('late tail')).toBe(true);
+    expect(all.links).toEqual([]);
   });
 });
