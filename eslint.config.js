@@ -28,6 +28,14 @@ export default tseslint.config(
     ]),
   },
   {
+    // a folder inside core/ (core/extract/) reaches the rest of core/ through '../', never further out
+    files: ['src/core/*/**/*.ts'],
+    rules: restrict([
+      { group: ['../../*'], message: 'core/ imports nothing outside core/ (its ports live in core/; adapters implement them)' },
+      { group: ['fastify', '@fastify/*', 'smtp-server', 'pg', 'better-sqlite3', 'ioredis', 'ws', 'piscina', 'postal-mime'], message: 'core/ imports no driver or framework' },
+    ]),
+  },
+  {
     files: ['src/store/sqlite/**/*.ts'],
     rules: restrict([{ group: ['**/store/postgres/**', '**/http/**', '**/smtp/**', '**/mcp/**'], message: 'a store implementation imports only core types and its driver' }]),
   },
