@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { createBus } from './bus/create-bus.js';
 import type { Config } from './config/schema.js';
 import { type Clock, systemClock } from './core/clock.js';
+import { userForApiKey } from './core/auth.js';
 import type { CoreDeps, CoreSettings } from './core/context.js';
 import { createDelivery, type Delivery } from './core/delivery.js';
 import { createMetrics } from './core/metrics.js';
@@ -40,7 +41,7 @@ export interface Inboxd {
   /** set when the api role runs. */
   http: { app: FastifyInstance; port: number; url: string } | null;
   /** set when the smtp role runs. */
-  smtp: { server: SmtpHandle; port: number } | null;
+  smtp: { server: SmtpHandle; port: number; /** the implicit-TLS port, when configured. */ securePort: number | null } | null;
   sweeper: Sweeper | null;
   close(): Promise<void>;
 }
@@ -53,6 +54,13 @@ export function coreSettings(config: Config): CoreSettings {
     maxTtlMinutes: config.ttl_max_minutes,
     quarantineMs: config.quarantine_days * 86_400_000,
     maxMessageBytes: config.smtp_max_message_bytes,
+    catchAll: {
+      mode: config.catch_all,
+      ownerEmail: config.catch_all_owner ?? null,
+      ttlMinutes: config.catch_all_ttl_minutes,
+      openToLoopback: config.env === 'development' && config.catch_all !== 'off' && !config.catch_all_owner,
+    },
+    anonymousLoopbackUncapped: config.anonymous_loopback_uncapped,
   };
 }
 
@@ -114,7 +122,12 @@ export async function startInboxd(config: Config, options: StartOptions = {}): P
       const server = createSmtpServer({
         delivery,
         log,
+        clock,
+        userForKey: (secret) => userForApiKey(core, secret),
         settings: {
+          auth: config.smtp_auth,
+          authRequired: config.smtp_auth_required,
+          authFailuresPerMinute: config.smtp_auth_failures_per_minute,
           hostname: config.smtp_hostname,
           maxMessageBytes: config.smtp_max_message_bytes,
           maxRecipients: config.smtp_max_recipients,
@@ -127,7 +140,8 @@ export async function startInboxd(config: Config, options: StartOptions = {}): P
         },
       });
       const { port } = await server.listen(config.smtp_port, config.smtp_host);
-      smtp = { server, port };
+      const securePort = config.smtps_port !== undefined ? (await server.listenSecure(config.smtps_port, config.smtp_host)).port : null;
+      smtp = { server, port, securePort };
     }
     if (roles.has('sweeper')) {
       const { startSweeper } = await import('./sweeper/sweeper.js');

@@ -8,7 +8,7 @@ import { SMTP_REPLIES } from '../src/smtp/replies.js';
 
 const doc = readFileSync(new URL('../docs/errors.md', import.meta.url), 'utf8');
 const rows = new Map(
-  [...doc.matchAll(/^\| `([a-z_]+)` \| (\d{3}) \| (\d{3} \d\.\d\.\d) \|/gm)].map((m) => [m[1]!, { http: Number(m[2]), smtp: m[3]! }]),
+  [...doc.matchAll(/^\| `([a-z_]+)` \| (\d{3}) \| (\d{3} \d\.\d{1,3}\.\d{1,3}) \|/gm)].map((m) => [m[1]!, { http: Number(m[2]), smtp: m[3]! }]),
 );
 
 describe('error registry', () => {

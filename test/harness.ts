@@ -86,6 +86,9 @@ export async function startTestServer(overrides: Partial<Record<SettingKey, unkn
   const config = loadConfig({
     overrides: {
       ...scale?.overrides,
+      // the suite runs with production's closed defaults (catch-all and SMTP AUTH off, anonymous
+      // cap on); a test about the development defaults passes env: 'development'
+      env: 'test',
       http_port: 0,
       smtp_port: 0,
       data_dir: dataDir,

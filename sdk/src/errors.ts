@@ -27,6 +27,10 @@ export const ERROR_CODES = [
   'unexpected_message',
   'invalid_signature',
   'storage_unavailable',
+  'auth_required',
+  'auth_failed',
+  'auth_throttled',
+  'encryption_required',
 ] as const;
 
 /** a stable error code the server answers with (the JSON `error` field). */

@@ -2,7 +2,7 @@
  * Renders docs/config.md from the settings table, so the documentation cannot drift from the
  * schema (a test regenerates it and compares).
  */
-import { envName, flagName, settings } from './schema.js';
+import { envDefaults, envName, flagName, settings } from './schema.js';
 
 function defaultOf(schema: { safeParse(v: unknown): { success: boolean; data?: unknown } }): string {
   const r = schema.safeParse(undefined);
@@ -24,7 +24,9 @@ export function renderConfigDoc(): string {
     '| --- | --- | --- | --- |',
   ];
   for (const [key, schema] of Object.entries(settings)) {
-    lines.push(`| \`${envName(key)}\` | \`${flagName(key)}\` | ${defaultOf(schema)} | ${(schema.description ?? '').replace(/\|/g, '\\|')} |`);
+    const byEnv = (envDefaults as Record<string, Record<string, unknown>>)[key];
+    const shown = byEnv ? Object.entries(byEnv).map(([env, v]) => `\`${String(v)}\` (${env})`).join(', ') : defaultOf(schema);
+    lines.push(`| \`${envName(key)}\` | \`${flagName(key)}\` | ${shown} | ${(schema.description ?? '').replace(/\|/g, '\\|')} |`);
   }
   return lines.join('\n') + '\n';
 }

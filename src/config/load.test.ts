@@ -52,4 +52,22 @@ describe('loadConfig', () => {
     // the client's variables and the test suite's own are not settings, but not typos either
     expect(unknownEnvWarnings({ INBOXD_URL: 'x', INBOXD_TOKEN_FILE: 'f', INBOXD_TEST_PAIR: 'scale', INBOXD_BENCH_REDIS_URL: 'r' })).toEqual([]);
   });
+
+  it('pins the development defaults open and the test and production defaults closed (#13)', () => {
+    expect(loadConfig()).toMatchObject({ env: 'development', catch_all: 'any', smtp_auth: 'any', smtp_auth_required: false, anonymous_loopback_uncapped: true, catch_all_ttl_minutes: 1440 });
+    expect(loadConfig({ env: { INBOXD_ENV: 'test' } })).toMatchObject({ catch_all: 'off', smtp_auth: 'off', anonymous_loopback_uncapped: false });
+    const prod = loadConfig({ env: { INBOXD_ENV: 'production', INBOXD_SES_TOPIC_ARNS: 'arn:aws:sns:us-east-1:123456789012:t' } });
+    expect(prod).toMatchObject({ catch_all: 'off', smtp_auth: 'off', smtp_auth_required: false, anonymous_loopback_uncapped: false });
+    expect(prod.smtps_port).toBeUndefined();
+    expect(loadConfig({ env: { INBOXD_CATCH_ALL: 'domains' }, flags: { smtp_auth: 'keys' } })).toMatchObject({ catch_all: 'domains', smtp_auth: 'keys' });
+  });
+
+  it('refuses catch-all without an owner in production, SMTPS without a certificate, and AUTH required with AUTH off', () => {
+    const prod = { INBOXD_ENV: 'production', INBOXD_SES_TOPIC_ARNS: 'arn:aws:sns:us-east-1:123456789012:t' };
+    expect(() => loadConfig({ env: { ...prod, INBOXD_CATCH_ALL: 'any' } })).toThrow(/INBOXD_CATCH_ALL \(--catch-all\): any needs an owner.*INBOXD_CATCH_ALL_OWNER/);
+    expect(loadConfig({ env: { ...prod, INBOXD_CATCH_ALL: 'any', INBOXD_CATCH_ALL_OWNER: 'ops@example.com' } }).catch_all).toBe('any');
+    expect(loadConfig({ env: { ...prod, INBOXD_CATCH_ALL: 'domains', INBOXD_SMTP_AUTH: 'keys', INBOXD_SMTP_AUTH_REQUIRED: 'true' } }).catch_all).toBe('domains');
+    expect(() => loadConfig({ env: { INBOXD_SMTPS_PORT: '465' } })).toThrow(/INBOXD_SMTPS_PORT \(--smtps-port\): needs INBOXD_SMTP_TLS_KEY/);
+    expect(() => loadConfig({ env: { INBOXD_ENV: 'test', INBOXD_SMTP_AUTH_REQUIRED: 'true' } })).toThrow(/INBOXD_SMTP_AUTH_REQUIRED/);
+  });
 });

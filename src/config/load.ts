@@ -3,7 +3,7 @@
  * reads only what it is given, so tests build configs without touching process.env.
  */
 import { z } from 'zod';
-import { type Config, envName, flagName, type SettingKey, settings } from './schema.js';
+import { type Config, envDefaults, envName, flagName, type SettingKey, settings } from './schema.js';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -69,9 +69,25 @@ export function loadConfig(input: {
       problems.push(`${envName(key)} (${flagName(key)}): ${issue?.message ?? 'invalid'}, got ${shown} (from ${from})`);
     }
   }
-  if (problems.length === 0) problems.push(...productionProblems(out as Config));
+  if (problems.length === 0) {
+    const env = out.env as Config['env'];
+    for (const [key, byEnv] of Object.entries(envDefaults)) if (out[key] === undefined) out[key] = byEnv[env];
+    problems.push(...crossProblems(out as Config), ...productionProblems(out as Config));
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(out) as Config;
+}
+
+/** rules across settings that hold in every environment. */
+function crossProblems(config: Config): string[] {
+  const problems: string[] = [];
+  if (config.smtps_port !== undefined && !(config.smtp_tls_key && config.smtp_tls_cert)) {
+    problems.push(`${envName('smtps_port')} (${flagName('smtps_port')}): needs ${envName('smtp_tls_key')} and ${envName('smtp_tls_cert')} (implicit TLS uses the configured certificate, never a built-in one)`);
+  }
+  if (config.smtp_auth_required && config.smtp_auth === 'off') {
+    problems.push(`${envName('smtp_auth_required')} (${flagName('smtp_auth_required')}): needs ${envName('smtp_auth')} any or keys (no sender could authenticate)`);
+  }
+  return problems;
 }
 
 /**
@@ -84,6 +100,12 @@ function productionProblems(config: Config): string[] {
   const why = `${envName('env')}=production`;
   if (config.roles.includes('api') && config.ses_topic_arns.length === 0) {
     problems.push(`${envName('ses_topic_arns')} (${flagName('ses_topic_arns')}): required when ${why} (the SNS topics the SES webhook accepts)`);
+  }
+  // an ownerless caught mailbox is readable only by loopback clients in development; in
+  // production nobody could read it, and any sender could fill the store with them
+  const everyCatchOwned = config.smtp_auth === 'keys' && config.smtp_auth_required;
+  if (config.catch_all !== 'off' && !config.catch_all_owner && !everyCatchOwned) {
+    problems.push(`${envName('catch_all')} (${flagName('catch_all')}): ${config.catch_all} needs an owner when ${why}: set ${envName('catch_all_owner')}, or ${envName('smtp_auth')}=keys with ${envName('smtp_auth_required')}=true`);
   }
   for (const key of ['ses_cert_host_pattern', 'ses_cert_ca_file'] as const) {
     if (config[key] !== undefined) problems.push(`${envName(key)} (${flagName(key)}): test mode only, refused when ${why}`);

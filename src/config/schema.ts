@@ -45,6 +45,13 @@ export const settings = {
   smtp_greeting_delay: nonNegInt.default(0).describe('milliseconds before the 220 greeting (raise it on an internet-facing MX to catch early talkers)'),
   smtp_tls_key: z.string().min(1).optional().describe('PEM private key file: with smtp_tls_cert, turns STARTTLS on'),
   smtp_tls_cert: z.string().min(1).optional().describe('PEM certificate (chain) file for STARTTLS'),
+  smtps_port: port.optional().describe('implicit-TLS SMTP listen port (usually 465); needs smtp_tls_key and smtp_tls_cert, same rules as STARTTLS'),
+  smtp_auth: z.enum(['off', 'any', 'keys']).optional().describe('SMTP AUTH (PLAIN, LOGIN; without TLS only from loopback): off, any (any user and password) or keys (the password is an active API key; its owner owns what the session catches)'),
+  smtp_auth_required: bool.default(false).describe('refuse MAIL from senders that did not authenticate (530 5.7.0); off: AUTH is optional, even with smtp_auth on'),
+  smtp_auth_failures_per_minute: posInt.default(5).describe('failed AUTH attempts allowed per client address per minute; beyond it AUTH answers 421 4.7.0 and the connection closes'),
+  catch_all: z.enum(['off', 'domains', 'any']).optional().describe('a recipient with no mailbox gets one on first delivery: off, domains (any local part at our domains) or any (any recipient at any domain)'),
+  catch_all_owner: z.string().min(3).optional().describe('email of the user who owns caught mailboxes when the SMTP session did not authenticate with a key (created when missing); without it, caught mailboxes are readable by loopback clients without credentials in development only'),
+  catch_all_ttl_minutes: posInt.default(1440).describe('TTL of a caught mailbox, in minutes (clamped by the owner\'s plan)'),
   smtp_hostname: z.string().min(1).default('inboxd.local').describe('name the SMTP server gives in its greeting'),
   domains: domainList.default(['inboxd.test']).describe('receiving domains, comma-separated; the first is the default'),
   data_dir: z.string().min(1).default('./data').describe('folder of the SQLite file'),
@@ -63,6 +70,7 @@ export const settings = {
   ttl_default_minutes: posInt.default(60).describe('TTL for a mailbox whose plan sets no default'),
   ttl_max_minutes: posInt.default(43_200).describe('ceiling on any TTL, over every plan'),
   anonymous_plan: z.string().min(1).default('free').describe('plan used for anonymous mailboxes'),
+  anonymous_loopback_uncapped: bool.optional().describe('anonymous mailboxes created from loopback clients are not held to the plan\'s active-mailbox cap (a test suite on a laptop); other clients keep the cap'),
   anonymous_rate: nonNegInt.default(0).describe('anonymous creations per client address per minute (0 = no rate limit)'),
   wait_max_timeout: posInt.default(300).describe('longest long-poll wait a client may ask for, in seconds'),
   docs: bool.optional().describe('serve /openapi.json and the /docs viewer (default: on, except in production)'),
@@ -91,7 +99,19 @@ export const settings = {
 
 export type SettingKey = keyof typeof settings;
 
-export type Config = Readonly<{ [K in SettingKey]: z.output<(typeof settings)[K]> }>;
+/**
+ * defaults that depend on INBOXD_ENV: friendly on a laptop, closed in test and production
+ * (the suite runs as `test`, so its expectations are production's).
+ */
+export const envDefaults = {
+  catch_all: { development: 'any', test: 'off', production: 'off' },
+  smtp_auth: { development: 'any', test: 'off', production: 'off' },
+  anonymous_loopback_uncapped: { development: true, test: false, production: false },
+} as const satisfies Partial<Record<SettingKey, Record<'development' | 'test' | 'production', unknown>>>;
+
+type EnvDefaulted = keyof typeof envDefaults;
+
+export type Config = Readonly<{ [K in SettingKey]: K extends EnvDefaulted ? NonNullable<z.output<(typeof settings)[K]>> : z.output<(typeof settings)[K]> }>;
 
 /** `smtp_port` → `INBOXD_SMTP_PORT`. */
 export function envName(key: string): string {

@@ -14,6 +14,14 @@ describe('parseAddress', () => {
     }
   });
 
+  it('takes UTF-8 local parts (RFC 6531) in NFC, and IDN domains in their ASCII form', () => {
+    expect(parseAddress('Ünïcode.Ñame@inboxd.test')).toMatchObject({ address: 'ünïcode.ñame@inboxd.test', localPart: 'ünïcode.ñame' });
+    expect(parseAddress('u\u0308ser@inboxd.test').address).toBe('\u00fcser@inboxd.test');
+    expect(parseAddress('用户@Bücher.example')).toMatchObject({ address: '用户@xn--bcher-kva.example', domain: 'xn--bcher-kva.example' });
+    expect(checkLocalPart('José')).toBe('josé');
+    for (const bad of ['a\u0085b@x.test', 'a\u00a0b@x.test', `${'é'.repeat(33)}@x.test`]) expect(() => parseAddress(bad), bad).toThrow(/not an email address/);
+  });
+
   it('checks chosen local parts', () => {
     expect(checkLocalPart(' Signup-Test ')).toBe('signup-test');
     expect(() => checkLocalPart('a+b')).toThrow();

@@ -2,6 +2,7 @@
  * Recipient addresses: normalise, split the plus-tag, check the domain is ours. Pure.
  * (Generation of new addresses lives in `names.ts`.)
  */
+import { domainToASCII } from 'node:url';
 import { DomainError } from './errors.js';
 
 export interface ParsedAddress {
@@ -14,8 +15,11 @@ export interface ParsedAddress {
 }
 
 // RFC 5321 §4.5.3.1: local part ≤ 64 octets, path ≤ 256. We accept the dot-atom subset that
-// generated and chosen addresses use; quoted local parts are refused rather than half-supported.
-const LOCAL = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+// generated and chosen addresses use, widened by RFC 6531 §3.3 to UTF-8 (any non-ASCII
+// character but controls, separators and unassigned ones), since SMTPUTF8 is advertised;
+// quoted local parts are refused rather than half-supported.
+const ATOM = "(?:[a-z0-9!#$%&'*+/=?^_`{|}~-]|[^\\p{C}\\p{Z}\\x00-\\x7f])+";
+const LOCAL = new RegExp(`^${ATOM}(?:\\.${ATOM})*$`, 'u');
 const DOMAIN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
 /**
@@ -23,14 +27,16 @@ const DOMAIN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a
  * @throws DomainError invalid_input when it is not an address we could hold.
  */
 export function parseAddress(input: string): ParsedAddress {
-  const value = input.trim().toLowerCase().replace(/^<|>$/g, '');
+  // NFC: the same name typed on two systems is one mailbox (RFC 6532 §3.1)
+  const value = input.trim().normalize('NFC').toLowerCase().replace(/^<|>$/g, '');
   const at = value.lastIndexOf('@');
   if (at <= 0 || at === value.length - 1 || value.length > 254) {
     throw new DomainError('invalid_input', `not an email address: ${JSON.stringify(input.slice(0, 100))}`);
   }
   const local = value.slice(0, at);
-  const domain = value.slice(at + 1);
-  if (local.length > 64 || !LOCAL.test(local) || !DOMAIN.test(domain)) {
+  // IDNs are kept in their ASCII (punycode) form, the one DNS and our domain list use
+  const domain = domainToASCII(value.slice(at + 1)) || value.slice(at + 1);
+  if (Buffer.byteLength(local) > 64 || !LOCAL.test(local) || !DOMAIN.test(domain)) {
     throw new DomainError('invalid_input', `not an email address: ${JSON.stringify(input.slice(0, 100))}`);
   }
   const plus = local.indexOf('+');
@@ -44,8 +50,8 @@ export function parseAddress(input: string): ParsedAddress {
  * @throws DomainError invalid_input
  */
 export function checkLocalPart(localPart: string): string {
-  const v = localPart.trim().toLowerCase();
-  if (v.length === 0 || v.length > 64 || v.includes('+') || !LOCAL.test(v)) {
+  const v = localPart.trim().normalize('NFC').toLowerCase();
+  if (v.length === 0 || Buffer.byteLength(v) > 64 || v.includes('+') || !LOCAL.test(v)) {
     throw new DomainError('invalid_input', 'local_part must be 1-64 characters of letters, digits and . _ - (no +)');
   }
   return v;

@@ -4,6 +4,8 @@
  * mailboxes; a session token only its own mailbox (DESIGN "HTTP API", Auth).
  */
 import type { CoreDeps } from './context.js';
+import { parseAddress } from './addresses.js';
+import { isUnownedCatch } from './catch-all.js';
 import { DomainError } from './errors.js';
 import { hashSecret, isApiKey } from './tokens.js';
 import type { Mailbox, User } from './types.js';
@@ -13,12 +15,15 @@ export interface Credentials {
   bearer?: string | undefined;
   /** X-Session-Token */
   sessionToken?: string | undefined;
+  /** the request came from this host (loopback), as the edge saw it through trusted proxies. */
+  loopback?: boolean | undefined;
 }
 
 export type Principal =
   | { kind: 'user'; user: User; keyId: string }
   | { kind: 'session'; mailboxId: string }
-  | { kind: 'anonymous' };
+  /** `local`: a loopback client (laptop rules: unowned caught mailboxes in development, no anonymous cap). */
+  | { kind: 'anonymous'; local?: boolean };
 
 /**
  * resolves credentials; no credentials is the anonymous principal.
@@ -26,7 +31,7 @@ export type Principal =
  */
 export async function authenticate(deps: CoreDeps, creds: Credentials): Promise<Principal> {
   const secret = creds.bearer ?? creds.sessionToken;
-  if (!secret) return { kind: 'anonymous' };
+  if (!secret) return { kind: 'anonymous', local: creds.loopback === true };
   const hash = hashSecret(secret);
   if (isApiKey(secret)) {
     const found = await deps.store.findApiKey(hash, deps.clock.now());
@@ -36,6 +41,27 @@ export async function authenticate(deps: CoreDeps, creds: Credentials): Promise<
   const mailbox = await deps.store.getMailboxByTokenHash(hash);
   if (!mailbox) throw new DomainError('unauthorized', 'invalid session token');
   return { kind: 'session', mailboxId: mailbox.id };
+}
+
+/** the stored form of an address a client names: NFC, lower-case, IDN domain in ASCII. */
+function normalizeLookup(address: string): string {
+  try {
+    const p = parseAddress(address);
+    // a +tag in a path names the tagged address itself, never the base mailbox
+    return `${p.tag !== null ? `${p.localPart}+${p.tag}` : p.localPart}@${p.domain}`;
+  } catch {
+    return address.trim().toLowerCase();
+  }
+}
+
+/**
+ * the owner of an active API key, or null for anything else (SMTP AUTH in keys mode, where a
+ * wrong password is an answer, not an exception).
+ */
+export async function userForApiKey(deps: CoreDeps, secret: string): Promise<User | null> {
+  if (!isApiKey(secret)) return null;
+  const found = await deps.store.findApiKey(hashSecret(secret), deps.clock.now());
+  return found ? found.user : null;
 }
 
 /** true when the principal may act on the mailbox (ownership only; state is checked apart). */
@@ -51,10 +77,12 @@ export function mayAccess(principal: Principal, mailbox: Mailbox): boolean {
  * @throws DomainError unauthorized | mailbox_not_found | forbidden | mailbox_expired
  */
 export async function openMailbox(deps: CoreDeps, principal: Principal, address: string): Promise<Mailbox> {
-  if (principal.kind === 'anonymous') throw new DomainError('unauthorized', 'an API key or the mailbox session token is required');
-  const mailbox = await deps.store.getMailbox(address.trim().toLowerCase());
+  const readsUnowned = principal.kind === 'anonymous' && principal.local === true && deps.settings.catchAll.openToLoopback;
+  if (principal.kind === 'anonymous' && !readsUnowned) throw new DomainError('unauthorized', 'an API key or the mailbox session token is required');
+  const mailbox = await deps.store.getMailbox(normalizeLookup(address));
+  if (readsUnowned && !(mailbox && isUnownedCatch(mailbox))) throw new DomainError('unauthorized', 'an API key or the mailbox session token is required');
   if (!mailbox || mailbox.deletedAt !== null) throw new DomainError('mailbox_not_found', 'mailbox not found');
-  if (!mayAccess(principal, mailbox)) throw new DomainError('forbidden', 'this mailbox belongs to someone else');
+  if (!readsUnowned && !mayAccess(principal, mailbox)) throw new DomainError('forbidden', 'this mailbox belongs to someone else');
   if (!mailbox.active || mailbox.expiresAt <= deps.clock.now()) {
     throw new DomainError('mailbox_expired', 'mailbox expired', { expires_at: new Date(mailbox.expiresAt).toISOString() });
   }

@@ -2,6 +2,7 @@
  * What every core service is built from: the two ports, the clock, a logger and the slice of
  * config core rules read. Assembled once by `roles.ts` (or a test) and passed in.
  */
+import type { CatchAllSettings } from './catch-all.js';
 import type { Clock } from './clock.js';
 import type { Bus } from './events.js';
 import type { Logger } from './log.js';
@@ -18,6 +19,9 @@ export interface CoreSettings {
   quarantineMs: number;
   /** the largest message any ingest accepts, whatever the plan. */
   maxMessageBytes: number;
+  catchAll: CatchAllSettings;
+  /** anonymous mailboxes created from loopback clients skip the plan's active-mailbox cap. */
+  anonymousLoopbackUncapped: boolean;
 }
 
 /** the MIME port: implemented by `mime/` (worker threads); core never imports the parser. */

@@ -5,6 +5,7 @@
  * messages themselves.
  */
 import { isOurDomain, parseAddress } from './addresses.js';
+import { catches, catchMailbox } from './catch-all.js';
 import type { CoreDeps } from './context.js';
 import { DomainError, type ErrorCode, isDomainError } from './errors.js';
 import type { NewMessageEvent } from './events.js';
@@ -12,7 +13,7 @@ import { publishQuietly } from './mailboxes.js';
 import { checkMessageQuota, checkMessageSize } from './quota.js';
 import type { Timeline } from './timeline.js';
 import { newId } from './tokens.js';
-import type { Mailbox, MessageSource, Plan } from './types.js';
+import type { Mailbox, MessageSource, Plan, User } from './types.js';
 import type { InsertedMessage } from './store.js';
 
 /** an accepted recipient, judged on its own mailbox, owner and plan. */
@@ -42,6 +43,8 @@ export interface AttemptContext {
   remoteAddress?: string | undefined;
   /** the answer the edge gives for an outcome: null = accepted. */
   replyFor?: (code: ErrorCode | null) => AttemptReply;
+  /** the owner of the API key the SMTP session authenticated with: owns what it catches. */
+  sessionUser?: User | null;
 }
 
 export interface DeliveryMeta extends AttemptContext {
@@ -107,8 +110,18 @@ export function createDelivery(deps: CoreDeps, timeline?: Timeline): Delivery {
       if (isDomainError(err, 'invalid_input')) throw new DomainError('mailbox_not_found', 'no such mailbox');
       throw err;
     }
-    if (!isOurDomain(parsed.domain, settings.domains)) throw new DomainError('mailbox_not_found', 'no such mailbox here');
-    const mailbox = await store.getMailbox(parsed.address);
+    const catching = catches(settings.catchAll, parsed.domain, settings.domains);
+    if (!catching && !isOurDomain(parsed.domain, settings.domains)) throw new DomainError('mailbox_not_found', 'no such mailbox here');
+    let mailbox = await store.getMailbox(parsed.address);
+    const live = (m: Mailbox | null): m is Mailbox => m !== null && m.deletedAt === null && m.active && m.expiresAt > clock.now();
+    if (catching && !live(mailbox)) {
+      try {
+        mailbox = (await catchMailbox(deps, parsed, ctx?.sessionUser ?? null)) ?? mailbox;
+      } catch (err) {
+        if (isDomainError(err, 'quota_exceeded')) note(parsed.address, ctx, { code: err.code, size: declaredSize ?? null });
+        throw err;
+      }
+    }
     // addresses that never had a mailbox are not timelined: random RCPTs must not fill the table
     if (!mailbox) throw new DomainError('mailbox_not_found', 'no such mailbox');
     try {

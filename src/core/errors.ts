@@ -24,6 +24,10 @@ export const ERROR_CODES = [
   'unexpected_message',
   'invalid_signature',
   'storage_unavailable',
+  'auth_required',
+  'auth_failed',
+  'auth_throttled',
+  'encryption_required',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -4,6 +4,7 @@
  */
 import { checkLocalPart, isOurDomain, parseAddress } from './addresses.js';
 import { openMailbox, type Principal } from './auth.js';
+import { UNOWNED_CATCH_ALL } from './catch-all.js';
 import type { CoreDeps } from './context.js';
 import { DomainError, isDomainError } from './errors.js';
 import { randomLocalPart } from './names.js';
@@ -81,26 +82,45 @@ export async function createMailbox(
     group,
     expiresAt: now + ttl * 60_000,
   };
-  const rules = { now, maxMailboxes: plan.maxMailboxes, quarantineMs: deps.settings.quarantineMs };
+  // a test suite on a laptop creates one anonymous mailbox per test from loopback: no cap there
+  // when the deployment says so (the development default); every other client keeps the plan's
+  const uncapped = !isUser && principal.kind === 'anonymous' && principal.local === true && deps.settings.anonymousLoopbackUncapped;
+  const rules = { now, maxMailboxes: uncapped ? -1 : plan.maxMailboxes, quarantineMs: deps.settings.quarantineMs };
 
-  if (chosen) {
-    const mailbox = await deps.store.createMailbox({ ...base, address: `${chosen.localPart}@${domain}` }, rules);
-    return { mailbox, sessionToken };
-  }
-  for (let attempt = 0; attempt < GENERATE_ATTEMPTS; attempt++) {
-    try {
-      const mailbox = await deps.store.createMailbox({ ...base, address: `${randomLocalPart()}@${domain}` }, rules);
+  try {
+    if (chosen) {
+      const mailbox = await deps.store.createMailbox({ ...base, address: `${chosen.localPart}@${domain}` }, rules);
       return { mailbox, sessionToken };
-    } catch (err) {
-      if (!isDomainError(err, 'address_taken')) throw err;
     }
+    for (let attempt = 0; attempt < GENERATE_ATTEMPTS; attempt++) {
+      try {
+        const mailbox = await deps.store.createMailbox({ ...base, address: `${randomLocalPart()}@${domain}` }, rules);
+        return { mailbox, sessionToken };
+      } catch (err) {
+        if (!isDomainError(err, 'address_taken')) throw err;
+      }
+    }
+  } catch (err) {
+    if (isDomainError(err, 'quota_exceeded')) throw withCapHint(err, isUser, plan);
+    throw err;
   }
   throw new DomainError('address_unavailable', 'could not find a free address; try again');
+}
+
+/** a 429 that says what to do about the active-mailbox cap (issue #13.5). */
+function withCapHint(err: DomainError, isUser: boolean, plan: Plan): DomainError {
+  const ways = isUser
+    ? `delete mailboxes you no longer need (DELETE /api/v1/mailboxes/{address}, or by group), or raise the plan's cap (inboxd admin plans update --name ${plan.name} --max-mailboxes N)`
+    : `delete mailboxes you no longer need (DELETE /api/v1/mailboxes/{address} with their session token), wait for them to expire, or create them with an API key (a user plan with a higher cap: inboxd admin users create, inboxd admin keys create)`;
+  return new DomainError('quota_exceeded', `${err.message}: ${ways}`, { ...err.details, plan: plan.name });
 }
 
 /** the caller's live mailboxes: all of a key's owner, or the session token's own one. */
 export async function listMailboxes(deps: CoreDeps, principal: Principal, group?: string): Promise<Mailbox[]> {
   const now = deps.clock.now();
+  if (principal.kind === 'anonymous' && principal.local === true && deps.settings.catchAll.openToLoopback) {
+    return deps.store.listMailboxes({ ownerType: ['anonymous'], ownerId: UNOWNED_CATCH_ALL }, now, group);
+  }
   if (principal.kind === 'anonymous') throw new DomainError('unauthorized', 'an API key or a session token is required');
   if (principal.kind === 'session') {
     const m = await deps.store.getMailboxById(principal.mailboxId);

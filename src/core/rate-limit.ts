@@ -26,11 +26,18 @@ export class RateLimiter {
       this.windows.set(key, w);
     }
     if (w.count >= this.perMinute) {
-      throw new DomainError('rate_limited', 'too many anonymous mailboxes created from this address; try again later', {
+      throw new DomainError('rate_limited', 'too many anonymous mailboxes created from this address this minute: try again later, or create mailboxes with an API key', {
         retry_after: Math.max(1, Math.ceil((w.start + 60_000 - now) / 1000)),
       });
     }
     w.count++;
+  }
+
+  /** true when `key` has used its share of the current window (without counting a use). */
+  blocked(key: string): boolean {
+    if (this.perMinute <= 0) return false;
+    const w = this.windows.get(key);
+    return !!w && this.clock.now() - w.start < 60_000 && w.count >= this.perMinute;
   }
 
   private prune(now: number): void {

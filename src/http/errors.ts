@@ -24,6 +24,10 @@ export const HTTP_STATUS = {
   unexpected_message: 409,
   invalid_signature: 403,
   storage_unavailable: 503,
+  auth_required: 401,
+  auth_failed: 401,
+  auth_throttled: 429,
+  encryption_required: 403,
 } as const satisfies Record<ErrorCode, number>;
 
 export interface ErrorBody {

@@ -14,6 +14,7 @@ export function credentialsFrom(request: FastifyRequest, allowQuery = false): Cr
   const creds: Credentials = {
     bearer: bearer || undefined,
     sessionToken: typeof sessionHeader === 'string' && sessionHeader ? sessionHeader : undefined,
+    loopback: isLoopbackIp(request.ip),
   };
   if (allowQuery && !creds.bearer && !creds.sessionToken) {
     const q = request.query as Record<string, unknown>;
@@ -21,6 +22,11 @@ export function credentialsFrom(request: FastifyRequest, allowQuery = false): Cr
     else if (typeof q.token === 'string' && q.token) creds.sessionToken = q.token;
   }
   return creds;
+}
+
+/** true for 127.0.0.0/8 and ::1 (also IPv4-mapped): the client is on this host. */
+export function isLoopbackIp(ip: string): boolean {
+  return ip === '::1' || /^(::ffff:)?127\./i.test(ip);
 }
 
 /** the client's address, IPv6 reduced to its /64 prefix. */

@@ -27,6 +27,10 @@ export const MCP_HINTS = {
   unexpected_message: 'a message arrived that was not expected; call get_messages to look at it',
   invalid_signature: 'the request signature was not valid; nothing to do from an agent',
   storage_unavailable: 'Inboxd storage is briefly unavailable; try again in a few seconds',
+  auth_required: 'the SMTP server wants AUTH before MAIL; nothing to do from an agent',
+  auth_failed: 'the SMTP password must be an active Inboxd API key',
+  auth_throttled: 'too many failed SMTP logins from this address; wait a minute',
+  encryption_required: 'SMTP AUTH from another host needs STARTTLS or the implicit-TLS port first',
 } as const satisfies Record<ErrorCode, string>;
 
 const KNOWN = new Set<string>(ERROR_CODES);

@@ -31,6 +31,11 @@ export const SMTP_REPLIES = {
   unexpected_message: { code: 550, enhanced: '5.7.1', text: 'Not allowed' },
   invalid_signature: { code: 550, enhanced: '5.7.1', text: 'Not allowed' },
   storage_unavailable: { code: 451, enhanced: '4.3.0', text: 'Temporary storage failure, try again later' },
+  // RFC 4954 §6 for the AUTH answers
+  auth_required: { code: 530, enhanced: '5.7.0', text: 'Authentication required' },
+  auth_failed: { code: 535, enhanced: '5.7.8', text: 'Authentication credentials invalid' },
+  auth_throttled: { code: 421, enhanced: '4.7.0', text: 'Too many failed authentications, try again later' },
+  encryption_required: { code: 538, enhanced: '5.7.11', text: 'Encryption required for requested authentication mechanism' },
 } as const satisfies Record<ErrorCode, SmtpReply>;
 
 /** the Error smtp-server turns into a reply line: `<code> <enhanced> <text>`. */

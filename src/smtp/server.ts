@@ -5,11 +5,15 @@
  * Not here: MIME, storage, events (core/delivery) or the error table (replies.ts).
  */
 import type { Socket } from 'node:net';
-import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { SMTPServer, type SMTPServerAuthentication, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
+import { type Clock, systemClock } from '../core/clock.js';
 import type { Delivery, Recipient } from '../core/delivery.js';
 import { isDomainError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { attemptReply, smtpError } from './replies.js';
+import { RateLimiter } from '../core/rate-limit.js';
+import type { User } from '../core/types.js';
+import { acceptRepeatedParams } from './params.js';
 
 export interface SmtpSettings {
   hostname: string;
@@ -22,16 +26,33 @@ export interface SmtpSettings {
   greetingDelayMs: number;
   /** PEM key and certificate: STARTTLS is offered only when both are set. */
   tls?: { key: Buffer; cert: Buffer } | undefined;
+  /** SMTP AUTH: off, any (any user and password) or keys (the password is an API key). */
+  auth: 'off' | 'any' | 'keys';
+  /** refuse MAIL from a session that did not authenticate. */
+  authRequired: boolean;
+  /** failed AUTH attempts per client address per minute before 421. */
+  authFailuresPerMinute: number;
 }
 
 export interface SmtpDeps {
   delivery: Delivery;
   log: Logger;
   settings: SmtpSettings;
+  /** the active API key's owner, or null (core/auth); needed when settings.auth is not off. */
+  userForKey?: (secret: string) => Promise<User | null>;
+  clock?: Clock;
+}
+
+/** what a successful AUTH leaves on the session: the name given and, with a key, its owner. */
+interface SessionUser {
+  username: string;
+  owner: User | null;
 }
 
 export interface SmtpHandle {
   listen(port: number, host: string): Promise<{ port: number }>;
+  /** the implicit-TLS listener (SMTPS, usually 465); needs settings.tls. */
+  listenSecure(port: number, host: string): Promise<{ port: number }>;
   /** stops accepting, lets sessions in flight finish (up to the close timeout) and resolves. */
   close(): Promise<void>;
   /** connections open right now. */
@@ -56,6 +77,7 @@ class InboxdSmtpServer extends SMTPServer {
     const ready = conn.connectionReady.bind(conn);
     let greeted = false;
     conn.connectionReady = () => undefined;
+    acceptRepeatedParams(conn);
     const timer = setTimeout(() => {
       if (greeted || conn._closing || conn._closed) return;
       greeted = true;
@@ -73,8 +95,11 @@ export function createSmtpServer(deps: SmtpDeps): SmtpHandle {
   const accepted = new WeakMap<object, Recipient[]>();
   const perIp = new Map<string, number>();
   const counted = new WeakSet<SMTPServerSession>();
+  const authFailures = new RateLimiter(settings.authFailuresPerMinute, deps.clock ?? systemClock);
+  const authOn = settings.auth !== 'off';
+  const disabledCommands = [...(authOn ? [] : ['AUTH']), ...(settings.tls ? [] : ['STARTTLS'])];
 
-  const server = new InboxdSmtpServer({
+  const options: SMTPServerOptions = {
     name: settings.hostname,
     banner: 'Inboxd ESMTP',
     size: settings.maxMessageBytes,
@@ -82,10 +107,14 @@ export function createSmtpServer(deps: SmtpDeps): SmtpHandle {
     socketTimeout: settings.idleTimeoutMs,
     closeTimeout: 5_000,
     disableReverseLookup: true,
+    // AUTH is offered for apps configured with SMTP credentials (#13.2) and required only by
+    // setting (checked at MAIL, so the answer is ours); STARTTLS only with a configured
+    // certificate, never with the library's built-in one (its private key is public)
     authOptional: true,
-    // AUTH makes no sense on a receiving port; STARTTLS only with a configured certificate, never
-    // with the library's built-in one (its private key is public)
-    disabledCommands: settings.tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
+    authMethods: ['PLAIN', 'LOGIN'],
+    // the TLS rule is ours (onAuth): plain-text AUTH is fine on loopback, refused from elsewhere
+    allowInsecureAuth: true,
+    disabledCommands,
     hideSTARTTLS: !settings.tls,
     ...(settings.tls ? { key: settings.tls.key, cert: settings.tls.cert } : {}),
     useProxy: false,
@@ -110,7 +139,27 @@ export function createSmtpServer(deps: SmtpDeps): SmtpHandle {
       if (n <= 0) perIp.delete(session.remoteAddress);
       else perIp.set(session.remoteAddress, n);
     },
-    onMailFrom(_address, _session, callback) {
+    onAuth(auth: SMTPServerAuthentication, session: SMTPServerSession, callback) {
+      const ip = session.remoteAddress;
+      if (authFailures.blocked(ip)) return callback(smtpError('auth_throttled'));
+      if (!session.secure && !isLoopback(ip)) return callback(smtpError('encryption_required'));
+      const password = auth.password ?? '';
+      const lookup = deps.userForKey ? deps.userForKey(password) : Promise.resolve(null);
+      lookup.then(
+        (owner) => {
+          if (owner || settings.auth === 'any') return callback(null, { user: { username: auth.username ?? '', owner } satisfies SessionUser });
+          try {
+            authFailures.take(ip);
+          } catch {
+            return callback(smtpError('auth_throttled'));
+          }
+          callback(smtpError('auth_failed'));
+        },
+        (err: unknown) => callback(replyFor(err, 'auth')),
+      );
+    },
+    onMailFrom(_address, session, callback) {
+      if (settings.authRequired && !session.user) return callback(smtpError('auth_required'));
       callback();
     },
     onRcptTo(address, session, callback) {
@@ -118,7 +167,13 @@ export function createSmtpServer(deps: SmtpDeps): SmtpHandle {
       const list = accepted.get(envelope) ?? [];
       if (list.length >= settings.maxRecipients) return callback(smtpError('too_many_recipients'));
       const declared = Number((session.envelope.mailFrom && session.envelope.mailFrom.args && (session.envelope.mailFrom.args as Record<string, string>).SIZE) || 0);
-      const ctx = { source: 'smtp' as const, envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address || null : null, remoteAddress: session.remoteAddress, replyFor: attemptReply };
+      const ctx = {
+        source: 'smtp' as const,
+        envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address || null : null,
+        remoteAddress: session.remoteAddress,
+        replyFor: attemptReply,
+        sessionUser: (session.user as SessionUser | undefined)?.owner ?? null,
+      };
       delivery.resolveRecipient(address.address, declared || undefined, ctx).then(
         (recipient) => {
           // one copy per mailbox: name+a@ and name+b@ in one message reach one mailbox once
@@ -151,13 +206,33 @@ export function createSmtpServer(deps: SmtpDeps): SmtpHandle {
         delivery
           .deliver(raw, recipients, meta)
           .then(
-            (stored) => callback(null, `2.0.0 Ok: stored ${stored.length} cop${stored.length === 1 ? 'y' : 'ies'}`),
+            // Postfix and Mailpit name the stored ids, so a sender's log leads to the message
+            (stored) => callback(null, queuedAs(stored.map((m) => m.id))),
             (err: unknown) => callback(replyFor(err, 'data')),
           );
       });
     },
-  });
-  server.greetingDelayMs = settings.greetingDelayMs;
+  };
+
+  function makeServer(secure: boolean): InboxdSmtpServer {
+    const s = new InboxdSmtpServer({ ...options, secure });
+    s.greetingDelayMs = settings.greetingDelayMs;
+    s.on('error', (err) => log.warn({ err }, 'smtp connection error'));
+    // an absolute deadline per session: the idle timeout alone lets a client that drips one byte
+    // at a time hold a connection forever
+    s.server.on('connection', (socket: Socket) => {
+      const deadline = setTimeout(() => {
+        if (!socket.destroyed) socket.end('421 4.4.2 Session time limit exceeded\r\n', () => socket.destroy());
+        setTimeout(() => socket.destroy(), 1_000).unref();
+      }, settings.sessionTimeoutMs);
+      deadline.unref();
+      socket.once('close', () => clearTimeout(deadline));
+    });
+    return s;
+  }
+
+  const server = makeServer(false);
+  let secureServer: InboxdSmtpServer | null = null;
 
   function replyFor(err: unknown, stage: string): Error {
     if (isDomainError(err)) return smtpError(err.code);
@@ -165,35 +240,41 @@ export function createSmtpServer(deps: SmtpDeps): SmtpHandle {
     return smtpError('storage_unavailable');
   }
 
-  server.on('error', (err) => log.warn({ err }, 'smtp connection error'));
-
-  // an absolute deadline per session: the idle timeout alone lets a client that drips one byte
-  // at a time hold a connection forever
-  server.server.on('connection', (socket: Socket) => {
-    const deadline = setTimeout(() => {
-      if (!socket.destroyed) socket.end('421 4.4.2 Session time limit exceeded\r\n', () => socket.destroy());
-      setTimeout(() => socket.destroy(), 1_000).unref();
-    }, settings.sessionTimeoutMs);
-    deadline.unref();
-    socket.once('close', () => clearTimeout(deadline));
-  });
+  function listenOn(s: InboxdSmtpServer, port: number, host: string): Promise<{ port: number }> {
+    return new Promise((resolve, reject) => {
+      s.server.once('error', reject);
+      s.listen(port, host, () => {
+        s.server.off('error', reject);
+        const addr = s.server.address();
+        resolve({ port: typeof addr === 'object' && addr ? addr.port : port });
+      });
+    });
+  }
 
   return {
     listen(port, host) {
-      return new Promise((resolve, reject) => {
-        server.server.once('error', reject);
-        server.listen(port, host, () => {
-          server.server.off('error', reject);
-          const addr = server.server.address();
-          resolve({ port: typeof addr === 'object' && addr ? addr.port : port });
-        });
-      });
+      return listenOn(server, port, host);
     },
-    close() {
-      return new Promise((resolve) => server.close(() => resolve()));
+    listenSecure(port, host) {
+      if (!settings.tls) return Promise.reject(new Error('implicit TLS needs a configured certificate (INBOXD_SMTP_TLS_KEY, INBOXD_SMTP_TLS_CERT)'));
+      secureServer ??= makeServer(true);
+      return listenOn(secureServer, port, host);
+    },
+    async close() {
+      await Promise.all([server, secureServer].map((s) => (s ? new Promise<void>((resolve) => s.close(() => resolve())) : undefined)));
     },
     connections() {
-      return server.connections.size;
+      return server.connections.size + (secureServer?.connections.size ?? 0);
     },
   };
+}
+
+/** `2.0.0 Ok: queued as <id>[, <id>…]`: the reply after DATA names what was stored. */
+export function queuedAs(ids: string[]): string {
+  return `2.0.0 Ok: queued as ${ids.join(', ')}`;
+}
+
+/** plain-text AUTH is allowed from this host itself only (RFC 4954 §4: no cleartext passwords on the wire). */
+function isLoopback(ip: string): boolean {
+  return ip === '::1' || /^(::ffff:)?127\./i.test(ip);
 }

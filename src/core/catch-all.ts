@@ -1,0 +1,97 @@
+/**
+ * Catch-all: a recipient with no live mailbox gets one on first delivery (DESIGN "Delivery
+ * rules" 5, issue #13.1), as Mailpit and MailDev users expect. Caught mailboxes carry the group
+ * label `catch-all`, so "All mail" lists them with the ordinary group query. Who owns one: the
+ * SMTP session's key owner, else the configured catch-all owner, else nobody (then, in
+ * development only, loopback clients read it without credentials: `Principal` kind `local`).
+ * Not here: the RCPT decision itself (delivery.ts) or access checks (auth.ts).
+ */
+import { isOurDomain, type ParsedAddress } from './addresses.js';
+import type { CoreDeps } from './context.js';
+import { DomainError, isDomainError } from './errors.js';
+import { clampTtlMinutes } from './quota.js';
+import type { Mailbox, User } from './types.js';
+
+/** the group label every caught mailbox carries. */
+export const CATCH_ALL_GROUP = 'catch-all';
+/** owner id of caught mailboxes nobody owns (anonymous ids are `anon:<client>`, so no clash). */
+export const UNOWNED_CATCH_ALL = 'catch-all';
+
+export interface CatchAllSettings {
+  mode: 'off' | 'domains' | 'any';
+  /** email of the user who owns what unauthenticated sessions catch; null = nobody. */
+  ownerEmail: string | null;
+  ttlMinutes: number;
+  /** development without an owner: loopback clients read unowned caught mailboxes. */
+  openToLoopback: boolean;
+}
+
+/** true when catch-all would create a mailbox for an address at this domain. */
+export function catches(settings: CatchAllSettings, domain: string, ourDomains: readonly string[]): boolean {
+  if (settings.mode === 'off') return false;
+  return settings.mode === 'any' || isOurDomain(domain, ourDomains);
+}
+
+/** true for a caught mailbox nobody owns. */
+export function isUnownedCatch(mailbox: Mailbox): boolean {
+  return mailbox.ownerType === 'anonymous' && mailbox.ownerId === UNOWNED_CATCH_ALL;
+}
+
+/**
+ * the owner of what an unauthenticated session catches: the configured user, created on the
+ * `pro` plan (or the anonymous plan when there is none) the first time it is needed.
+ */
+async function configuredOwner(deps: CoreDeps): Promise<User | null> {
+  const email = deps.settings.catchAll.ownerEmail;
+  if (!email) return null;
+  const found = await deps.store.getUserByEmail(email);
+  if (found) return found;
+  const plan = (await deps.store.getPlan('pro')) ? 'pro' : deps.settings.anonymousPlan;
+  try {
+    const user = await deps.store.createUser({ email, plan });
+    deps.log.info({ component: 'catch-all', email, plan }, 'created the catch-all owner');
+    return user;
+  } catch (err) {
+    // another node created it at the same moment
+    if (isDomainError(err, 'address_taken')) return deps.store.getUserByEmail(email);
+    throw err;
+  }
+}
+
+/**
+ * creates the caught mailbox for `parsed`, or finds the one a concurrent delivery just created.
+ * Null when catch-all does not apply: off, a foreign domain in `domains` mode, or an address
+ * still quarantined for another owner (mail meant for them never reaches a new owner).
+ * @param sessionUser the SMTP session's key owner, when it authenticated with an API key.
+ * @throws DomainError quota_exceeded (the owner's plan holds its mailbox cap) | storage_unavailable
+ */
+export async function catchMailbox(deps: CoreDeps, parsed: ParsedAddress, sessionUser: User | null): Promise<Mailbox | null> {
+  const settings = deps.settings.catchAll;
+  if (!catches(settings, parsed.domain, deps.settings.domains)) return null;
+  const owner = sessionUser ?? (await configuredOwner(deps));
+  const planName = owner ? owner.plan : deps.settings.anonymousPlan;
+  const plan = await deps.store.getPlan(planName);
+  if (!plan) throw new DomainError('storage_unavailable', `plan ${planName} is missing`);
+  const now = deps.clock.now();
+  const ttl = clampTtlMinutes(settings.ttlMinutes, plan, deps.settings);
+  try {
+    return await deps.store.createMailbox(
+      {
+        address: parsed.address,
+        domain: parsed.domain,
+        ownerType: owner ? 'api' : 'anonymous',
+        ownerId: owner ? owner.id : UNOWNED_CATCH_ALL,
+        tokenHash: null,
+        plan: plan.name,
+        group: CATCH_ALL_GROUP,
+        expiresAt: now + ttl * 60_000,
+      },
+      // unowned catches answer to no plan cap: the loopback-only development mode they exist in
+      { now, maxMailboxes: owner ? plan.maxMailboxes : -1, quarantineMs: deps.settings.quarantineMs },
+    );
+  } catch (err) {
+    if (!isDomainError(err, 'address_taken')) throw err;
+    const raced = await deps.store.getMailbox(parsed.address);
+    return raced && raced.active && raced.deletedAt === null && raced.expiresAt > now ? raced : null;
+  }
+}
