@@ -30,6 +30,8 @@ export interface TestServer {
   /** creates an anonymous mailbox; returns its address and session token. */
   anonymousMailbox(ttlMinutes?: number): Promise<{ address: string; token: string; body: any }>;
   ws(path: string): Promise<WsClient>;
+  /** opens an SSE stream with fetch; resolves once the response headers are in. */
+  sse(path: string, headers?: Record<string, string>): Promise<SseClient>;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,22 @@ export interface WsClient {
   /** resolves with the next event matching `pred` (already received ones count). */
   next(pred?: (e: any) => boolean, timeoutMs?: number): Promise<any>;
   closed: Promise<{ code: number; reason: string }>;
+  close(): void;
+}
+
+export interface SseEvent {
+  event: string;
+  id?: string;
+  data: any;
+}
+
+export interface SseClient {
+  status: number;
+  events: SseEvent[];
+  /** resolves with the next event matching `pred` (already received ones count, each once). */
+  next(pred?: (e: SseEvent) => boolean, timeoutMs?: number): Promise<SseEvent>;
+  /** resolves when the server ends the response. */
+  ended: Promise<void>;
   close(): void;
 }
 
@@ -144,6 +162,9 @@ export async function startTestServer(overrides: Partial<Record<SettingKey, unkn
     ws(path) {
       return connectWs(url.replace(/^http/, 'ws') + path);
     },
+    sse(path, headers = {}) {
+      return connectSse(url + path, headers);
+    },
     async close() {
       await inboxd.close();
       await scale?.cleanup();
@@ -199,6 +220,71 @@ export function connectWs(url: string, options: ConstructorParameters<typeof Web
     socket.once('error', reject);
     socket.once('unexpected-response', (_req, res) => reject(new Error(`unexpected response ${res.statusCode}`)));
   });
+}
+
+/** an SSE stream read with fetch, parsed into events the way EventSource would. */
+export async function connectSse(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
+  const ctrl = new AbortController();
+  const res = await fetch(url, { headers, signal: ctrl.signal });
+  const events: SseEvent[] = [];
+  const waiters: { pred: (e: SseEvent) => boolean; resolve: (e: SseEvent) => void }[] = [];
+  const take = (e: SseEvent) => events.splice(events.indexOf(e), 1);
+  const ended = (async () => {
+    if (!res.body) return;
+    const reader = res.body.getReader();
+    let buf = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buf += Buffer.from(value).toString();
+        let i: number;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          const ev: SseEvent = { event: 'message', data: null };
+          for (const line of block.split('\n')) {
+            if (line.startsWith('event: ')) ev.event = line.slice(7);
+            else if (line.startsWith('id: ')) ev.id = line.slice(4);
+            else if (line.startsWith('data: ')) ev.data = JSON.parse(line.slice(6));
+          }
+          if (!ev.data) continue;
+          events.push(ev);
+          const w = waiters.find((x) => x.pred(ev));
+          if (w) {
+            waiters.splice(waiters.indexOf(w), 1);
+            take(ev);
+            w.resolve(ev);
+          }
+        }
+      }
+    } catch {
+      // aborted by close()
+    }
+  })();
+  return {
+    status: res.status,
+    events,
+    ended,
+    close: () => ctrl.abort(),
+    next(pred = () => true, timeoutMs = 10_000) {
+      const seen = events.find(pred);
+      if (seen) {
+        take(seen);
+        return Promise.resolve(seen);
+      }
+      return new Promise((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error('timed out waiting for an SSE event')), timeoutMs);
+        waiters.push({
+          pred,
+          resolve: (e) => {
+            clearTimeout(t);
+            resolve(e);
+          },
+        });
+      });
+    },
+  };
 }
 
 /** a raw SMTP session for what nodemailer will not send (malformed input, drip-feeding). */

@@ -8,8 +8,7 @@ import { isOurDomain, parseAddress } from './addresses.js';
 import { catches, catchMailbox } from './catch-all.js';
 import type { CoreDeps } from './context.js';
 import { DomainError, type ErrorCode, isDomainError } from './errors.js';
-import type { NewMessageEvent } from './events.js';
-import { publishQuietly } from './mailboxes.js';
+import { newMessageEvent, publishQuietly } from './events.js';
 import { checkMessageQuota, checkMessageSize } from './quota.js';
 import type { Timeline } from './timeline.js';
 import { newId } from './tokens.js';
@@ -173,20 +172,10 @@ export function createDelivery(deps: CoreDeps, timeline?: Timeline): Delivery {
       })),
     );
     deps.metrics.inc('inboxd_messages_stored_total', { source: meta.source }, inserted.length);
-    const receivedAt = new Date(now).toISOString();
     await Promise.all(
       inserted.map((m, i) => {
         const address = recipients[i]!.address;
-        const event: NewMessageEvent = {
-          event: 'new_message',
-          message_id: m.id,
-          seq: m.seq,
-          address,
-          from: content.from?.address ?? null,
-          subject: content.subject,
-          received_at: receivedAt,
-        };
-        return publishQuietly(deps, address, event);
+        return publishQuietly(deps, newMessageEvent(address, { id: m.id, seq: m.seq, receivedAt: now, from: content.from, subject: content.subject }));
       }),
     );
     inserted.forEach((m, i) =>

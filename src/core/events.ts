@@ -1,7 +1,11 @@
 /**
- * Events and the Bus port. The bus carries the event, not a wire shape: WebSocket and SSE
- * serialise the same object. Implementations: `bus/memory.ts` (one process) and `bus/redis.ts`.
+ * Events, the only place they are built, and the Bus port. The bus carries the event, not a wire
+ * shape: WebSocket, SSE and MCP serialise the same object. Publishers (delivery, deletes, the
+ * sweeper) go through `publishQuietly`; readers go through `feed.ts`. Implementations of the
+ * port: `bus/memory.ts` (one process) and `bus/redis.ts`.
  */
+import type { CoreDeps } from './context.js';
+import type { AddressValue } from './types.js';
 
 export interface NewMessageEvent {
   event: 'new_message';
@@ -51,4 +55,56 @@ export interface Bus {
   /** true when the bus can publish right now. */
   healthy(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** what a new_message event says about a stored message (a summary has all of it). */
+export interface StoredMessageFacts {
+  id: string;
+  seq: number;
+  receivedAt: number;
+  from: AddressValue | null;
+  subject: string | null;
+}
+
+/** the new_message event of a message stored in the mailbox at `address`; the same live and in a replay. */
+export function newMessageEvent(address: string, m: StoredMessageFacts): NewMessageEvent {
+  return {
+    event: 'new_message',
+    message_id: m.id,
+    seq: m.seq,
+    address,
+    from: m.from?.address ?? null,
+    subject: m.subject,
+    received_at: new Date(m.receivedAt).toISOString(),
+  };
+}
+
+export function messageDeletedEvent(address: string, m: { id: string; seq: number }): MessageDeletedEvent {
+  return { event: 'message_deleted', address, message_id: m.id, seq: m.seq };
+}
+
+export function mailboxExpiredEvent(mailbox: { address: string; expiresAt: number }): MailboxExpiredEvent {
+  return { event: 'mailbox_expired', address: mailbox.address, expires_at: new Date(mailbox.expiresAt).toISOString() };
+}
+
+export function mailboxDeletedEvent(address: string): MailboxDeletedEvent {
+  return { event: 'mailbox_deleted', address };
+}
+
+/** true for the events after which a mailbox has nothing more to say (streams close on them). */
+export function isFinalEvent(ev: MailboxEvent): ev is MailboxExpiredEvent | MailboxDeletedEvent {
+  return ev.event === 'mailbox_expired' || ev.event === 'mailbox_deleted';
+}
+
+/**
+ * publishes after a commit: a bus failure is logged and counted, never turned into a failure of
+ * the commit (readers catch up from the store, see feed.ts).
+ */
+export async function publishQuietly(deps: CoreDeps, event: MailboxEvent): Promise<void> {
+  try {
+    await deps.bus.publish(event.address, event);
+  } catch (err) {
+    deps.metrics.inc('inboxd_bus_publish_failures_total');
+    deps.log.warn({ component: 'bus', err, address: event.address, event: event.event }, 'publish failed after commit');
+  }
 }

@@ -7,6 +7,7 @@ import { openMailbox, type Principal } from './auth.js';
 import { UNOWNED_CATCH_ALL } from './catch-all.js';
 import type { CoreDeps } from './context.js';
 import { DomainError, isDomainError } from './errors.js';
+import { mailboxDeletedEvent, publishQuietly } from './events.js';
 import { randomLocalPart } from './names.js';
 import { clampTtlMinutes } from './quota.js';
 import { hashSecret, newSessionToken } from './tokens.js';
@@ -145,7 +146,7 @@ export async function extendMailbox(deps: CoreDeps, principal: Principal, addres
 export async function deleteMailbox(deps: CoreDeps, principal: Principal, address: string): Promise<void> {
   const mailbox = await openMailbox(deps, principal, address);
   await deps.store.deleteMailbox(mailbox.id, deps.clock.now());
-  await publishQuietly(deps, mailbox.address, { event: 'mailbox_deleted', address: mailbox.address });
+  await publishQuietly(deps, mailboxDeletedEvent(mailbox.address));
 }
 
 /**
@@ -159,17 +160,7 @@ export async function deleteGroup(deps: CoreDeps, principal: Principal, group: s
   const now = deps.clock.now();
   for (const m of boxes) {
     await deps.store.deleteMailbox(m.id, now);
-    await publishQuietly(deps, m.address, { event: 'mailbox_deleted', address: m.address });
+    await publishQuietly(deps, mailboxDeletedEvent(m.address));
   }
   return boxes.map((m) => m.address);
-}
-
-/** publishes after a commit: a bus failure is logged, never turned into a failure of the commit. */
-export async function publishQuietly(deps: CoreDeps, address: string, event: Parameters<CoreDeps['bus']['publish']>[1]): Promise<void> {
-  try {
-    await deps.bus.publish(address, event);
-  } catch (err) {
-    deps.metrics.inc('inboxd_bus_publish_failures_total');
-    deps.log.warn({ component: 'bus', err, address, event: event.event }, 'publish failed after commit');
-  }
 }

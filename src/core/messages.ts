@@ -4,7 +4,7 @@
 import { openMailbox, type Principal } from './auth.js';
 import type { CoreDeps } from './context.js';
 import { DomainError } from './errors.js';
-import { publishQuietly } from './mailboxes.js';
+import { messageDeletedEvent, publishQuietly } from './events.js';
 import type { AttachmentData, Mailbox, Message, MessageSummary } from './types.js';
 
 export interface ListQuery {
@@ -77,5 +77,5 @@ export async function deleteMessage(deps: CoreDeps, principal: Principal, addres
   const mailbox = await openMailbox(deps, principal, address);
   const gone = await deps.store.deleteMessage(mailbox.id, messageId);
   if (!gone) throw new DomainError('message_not_found', 'message not found');
-  await publishQuietly(deps, mailbox.address, { event: 'message_deleted', address: mailbox.address, message_id: gone.id, seq: gone.seq });
+  await publishQuietly(deps, messageDeletedEvent(mailbox.address, gone));
 }

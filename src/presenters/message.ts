@@ -2,7 +2,6 @@
  * Message → public JSON (DESIGN "Message JSON"), shared by REST, the realtime streams, MCP and
  * the SDK's types. Lists get the summary: no bodies, headers or links.
  */
-import type { NewMessageEvent } from '../core/events.js';
 import type { AddressValue, Message, MessageSummary } from '../core/types.js';
 
 export interface MessageSummaryJson {
@@ -75,18 +74,5 @@ export function presentMessage(m: Message): MessageJson {
     })),
     links: m.links.map((l) => ({ url: l.url, text: l.text, source: l.source })),
     verdicts: m.verdicts,
-  };
-}
-
-/** the new_message event a stored message would have produced, for replay. */
-export function newMessageEvent(m: MessageSummary): NewMessageEvent {
-  return {
-    event: 'new_message',
-    message_id: m.id,
-    seq: m.seq,
-    address: m.address,
-    from: m.from?.address ?? null,
-    subject: m.subject,
-    received_at: new Date(m.receivedAt).toISOString(),
   };
 }

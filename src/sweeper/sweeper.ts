@@ -5,7 +5,7 @@
  * expires_at with the clock; the sweeper only tidies up and announces.
  */
 import type { CoreDeps } from '../core/context.js';
-import { publishQuietly } from '../core/mailboxes.js';
+import { mailboxExpiredEvent, publishQuietly } from '../core/events.js';
 
 export interface SweeperSettings {
   intervalMs: number;
@@ -35,7 +35,7 @@ export function startSweeper(deps: CoreDeps, settings: SweeperSettings): Sweeper
     for (;;) {
       const ended = await deps.store.expireMailboxes(now, batch);
       for (const m of ended) {
-        await publishQuietly(deps, m.address, { event: 'mailbox_expired', address: m.address, expires_at: new Date(m.expiresAt).toISOString() });
+        await publishQuietly(deps, mailboxExpiredEvent(m));
       }
       expired += ended.length;
       if (ended.length < batch) break;

@@ -1,16 +1,16 @@
 /**
- * GET /api/v1/mailboxes/{address}/events: the WebSocket's events as Server-Sent Events. Each
- * new_message carries `id: <seq>`, so a reconnecting EventSource sends Last-Event-ID and the
- * replay (replay.ts) fills the gap. Auth by headers, or `token=`/`api_key=` in the query, since
+ * GET /api/v1/mailboxes/{address}/events: the mailbox's feed (core/feed.ts) as Server-Sent
+ * Events. Each new_message carries `id: <seq>`, so a reconnecting EventSource sends
+ * Last-Event-ID and the feed replays from there. Auth by headers, or `token=`/`api_key=` in the query, since
  * EventSource cannot set headers.
  */
 import type { FastifyInstance } from 'fastify';
 import { authenticate, openMailbox } from '../../core/auth.js';
 import type { CoreDeps } from '../../core/context.js';
 import { DomainError } from '../../core/errors.js';
-import type { MailboxEvent } from '../../core/events.js';
+import { isFinalEvent, type MailboxEvent } from '../../core/events.js';
 import { credentialsFrom } from '../request.js';
-import { openEventStream } from './replay.js';
+import { openFeed } from '../../core/feed.js';
 import type { RealtimeSettings } from './ws.js';
 
 export function sseRoutes(app: FastifyInstance, deps: CoreDeps, settings: RealtimeSettings): void {
@@ -62,11 +62,20 @@ export function sseRoutes(app: FastifyInstance, deps: CoreDeps, settings: Realti
         if (res.writableLength > settings.maxBufferedBytes) return end();
         const id = ev.event === 'new_message' ? `id: ${ev.seq}\n` : '';
         res.write(`event: ${ev.event}\n${id}data: ${JSON.stringify(ev)}\n\n`);
-        if (ev.event === 'mailbox_expired' || ev.event === 'mailbox_deleted') end();
+        if (ev.event !== 'ping' && isFinalEvent(ev)) end();
       };
       res.once('close', end);
       try {
-        stream = await openEventStream(deps, mailbox, since, send);
+        stream = await openFeed(deps, mailbox, {
+          consumer: 'sse',
+          since,
+          onEvent: send,
+          // a gap could not be filled: ending the response makes EventSource come back with Last-Event-ID
+          onError: (err) => {
+            request.log.error({ err }, 'sse feed failed');
+            end();
+          },
+        });
       } catch (err) {
         request.log.error({ err }, 'sse setup failed');
         return end();

@@ -1,5 +1,5 @@
 /**
- * WS /ws/inbox/{address}: the event stream over WebSocket. Auth by `token=` / `api_key=` query
+ * WS /ws/inbox/{address}: the mailbox's feed (core/feed.ts) serialised as WebSocket frames. Auth by `token=` / `api_key=` query
  * (the seed design's clients) or headers; a refused client is accepted and closed with 1008 so
  * browsers see a reason. The Origin allow-list is checked before the upgrade.
  */
@@ -8,9 +8,9 @@ import type { WebSocket } from 'ws';
 import { authenticate, openMailbox } from '../../core/auth.js';
 import type { CoreDeps } from '../../core/context.js';
 import { isDomainError } from '../../core/errors.js';
-import type { MailboxEvent } from '../../core/events.js';
+import { isFinalEvent, type MailboxEvent } from '../../core/events.js';
 import { credentialsFrom } from '../request.js';
-import { openEventStream } from './replay.js';
+import { openFeed } from '../../core/feed.js';
 
 export interface RealtimeSettings {
   pingIntervalMs: number;
@@ -22,6 +22,7 @@ export interface RealtimeSettings {
 /** WebSocket close codes: 1008 policy violation (refused); 4000 + HTTP-ish reasons for app closes. */
 const CLOSE_REFUSED = 1008;
 const CLOSE_NORMAL = 1000;
+const CLOSE_FAILED = 1011;
 
 export function wsRoutes(app: FastifyInstance, deps: CoreDeps, settings: RealtimeSettings): void {
   app.get<{ Params: { address: string }; Querystring: { since?: string; token?: string; api_key?: string } }>(
@@ -56,7 +57,7 @@ export function wsRoutes(app: FastifyInstance, deps: CoreDeps, settings: Realtim
           return;
         }
         socket.send(JSON.stringify(ev));
-        if (ev.event === 'mailbox_expired' || ev.event === 'mailbox_deleted') socket.close(CLOSE_NORMAL, ev.event);
+        if (ev.event !== 'ping' && isFinalEvent(ev)) socket.close(CLOSE_NORMAL, ev.event);
       };
 
       void (async () => {
@@ -70,7 +71,16 @@ export function wsRoutes(app: FastifyInstance, deps: CoreDeps, settings: Realtim
           const principal = await authenticate(deps, credentialsFrom(request, true));
           const mailbox = await openMailbox(deps, principal, request.params.address);
           if (socket.readyState !== socket.OPEN) return;
-          stream = await openEventStream(deps, mailbox, since, send);
+          stream = await openFeed(deps, mailbox, {
+            consumer: 'ws',
+            since,
+            onEvent: send,
+            // a gap could not be filled: the client reconnects with since= and gets it then
+            onError: (err) => {
+              request.log.error({ err }, 'websocket feed failed');
+              socket.close(CLOSE_FAILED, 'internal_error');
+            },
+          });
           if (socket.readyState !== socket.OPEN) return cleanup();
           ping = setInterval(() => send({ event: 'ping' }), settings.pingIntervalMs);
           ping.unref();
@@ -79,7 +89,7 @@ export function wsRoutes(app: FastifyInstance, deps: CoreDeps, settings: Realtim
           if (isDomainError(err)) socket.close(CLOSE_REFUSED, err.code);
           else {
             request.log.error({ err }, 'websocket setup failed');
-            socket.close(1011, 'internal_error');
+            socket.close(CLOSE_FAILED, 'internal_error');
           }
         }
       })();

@@ -1,0 +1,49 @@
+/**
+ * A bus outage in the middle of a stream, for every consumer of the event feed: the server runs
+ * on the pair's store with a Redis bus of its own (a throwaway redis-server, killed by its pid and
+ * restarted on its port). A message accepted while Redis is down is published nowhere; once Redis
+ * is back, the bus tells the feeds, they read the store, and every consumer gets it — WebSocket,
+ * SSE, a long-poll wait, and an MCP resource subscription on /mcp — without reconnecting.
+ */
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openFeeds } from '../../src/core/feed.js';
+import { eventually, freePort, REDIS_SERVER, ThrowawayRedis } from '../fault-tools.js';
+import { startTestServer, type TestServer } from '../harness.js';
+
+let redis: ThrowawayRedis;
+let s: TestServer;
+
+beforeAll(async () => {
+  if (!existsSync(REDIS_SERVER)) throw new Error(`${REDIS_SERVER} is needed to simulate a Redis outage`);
+  redis = new ThrowawayRedis(await freePort());
+  await redis.start();
+  s = await startTestServer({ redis_url: `redis://127.0.0.1:${redis.port}`, wait_max_timeout: 120 });
+});
+afterAll(async () => {
+  await s?.close();
+  await redis?.kill();
+});
+
+it('every consumer gets the message accepted while Redis was down, once Redis is back', async () => {
+  const { address, token } = await s.anonymousMailbox();
+  const ws = await s.ws(`/ws/inbox/${address}?token=${token}`);
+  const sse = await s.sse(`/api/v1/mailboxes/${address}/events`, { 'x-session-token': token });
+  await s.send({ to: address, subject: 'before', text: 'x' });
+  expect((await ws.next((e) => e.event === 'new_message')).seq).toBe(1);
+  expect((await sse.next((e) => e.event === 'new_message')).data.seq).toBe(1);
+
+  await redis.kill();
+  expect(await eventually(async () => !(await s.inboxd.core.bus.healthy()), 10_000)).toBe(true);
+  const sent = await s.send({ to: address, subject: 'during the outage', text: 'x' });
+  expect(sent.accepted).toEqual([address]);
+  await redis.start();
+
+  expect(await ws.next((e) => e.event === 'new_message', 20_000)).toMatchObject({ seq: 2, subject: 'during the outage' });
+  expect((await sse.next((e) => e.event === 'new_message', 20_000)).data).toMatchObject({ seq: 2, subject: 'during the outage' });
+  // the streams stayed up through the outage: nothing reconnected
+  expect(ws.socket.readyState).toBe(ws.socket.OPEN);
+  expect(openFeeds(s.inboxd.core, 'sse')).toBe(1);
+  ws.close();
+  sse.close();
+});
