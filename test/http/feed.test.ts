@@ -3,7 +3,7 @@
 // event that overtakes an earlier one (seq 2 published before seq 1) does not lose the earlier.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newMessageEvent } from '../../src/core/events.js';
-import type { NewMessage } from '../../src/store/store.js';
+import type { NewMessage } from '../../src/core/store.js';
 import { type SseClient, startTestServer, type TestServer, type WsClient } from '../harness.js';
 
 let s: TestServer;
