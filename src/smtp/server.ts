@@ -10,6 +10,7 @@ import { type Clock, systemClock } from '../core/clock.js';
 import type { Delivery, Recipient } from '../core/delivery.js';
 import { isDomainError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import { type GuardedConnection, guardConnection } from './connection-guards.js';
 import { attemptReply, smtpError } from './replies.js';
 import { RateLimiter } from '../core/rate-limit.js';
 import type { User } from '../core/types.js';
@@ -73,6 +74,7 @@ class InboxdSmtpServer extends SMTPServer {
   override connect(socket: Socket, socketOptions?: Parameters<SMTPServer['connect']>[1]): void {
     super.connect(socket, socketOptions);
     const conn = [...this.connections].at(-1) as unknown as Connection | undefined;
+    if (conn) guardConnection(conn as unknown as GuardedConnection);
     if (!conn || typeof conn.connectionReady !== 'function') return;
     const ready = conn.connectionReady.bind(conn);
     let greeted = false;
