@@ -9,6 +9,7 @@ import PostalMime, { type Address, type Email } from 'postal-mime';
 import { extractAll, extractCodes } from '../core/extract/index.js';
 import type { AddressValue, AttachmentMeta, MessageContent } from '../core/types.js';
 import { checkMimeLimits, DEFAULT_MIME_LIMITS, PARSER_OPTIONS, topLevelHeaderBytes, withHeaderBlock } from './limits.js';
+import { cleanContent } from './clean-text.js';
 import { emptyContent } from './empty.js';
 import { type AttachmentContent, extractAttachment } from './attachments.js';
 
@@ -127,15 +128,16 @@ async function headersOnly(raw: Uint8Array, parseError: string): Promise<Message
 /**
  * Parses one raw message, or each message of a batch in turn (one answer per message, in
  * order). The default export is what piscina runs; it is also safe to call in-process (tests
- * do). Never rejects for a bad message: failures come back as `parseError`.
+ * do). Never rejects for a bad message: failures come back as `parseError`. Every text field
+ * comes back without C0 controls (clean-text.ts).
  */
 export default async function parse(input: ParseTask): Promise<MessageContent | MessageContent[]> {
   if ('raws' in input) {
     const out: MessageContent[] = [];
-    for (const raw of input.raws) out.push(await parseOne(raw));
+    for (const raw of input.raws) out.push(cleanContent(await parseOne(raw)));
     return out;
   }
-  return parseOne(input.raw);
+  return cleanContent(await parseOne(input.raw));
 }
 
 async function parseOne(input: Uint8Array): Promise<MessageContent> {

@@ -76,6 +76,39 @@ describe('bad input', () => {
     expect(sha(raw)).toBe(sha(body));
   });
 
+  it('keeps NUL and other C0 controls out of every parsed text field, on either store, and the raw bytes exact', async () => {
+    const { address, token } = await s.anonymousMailbox();
+    const body = Buffer.concat([
+      Buffer.from(`From: =?UTF-8?Q?Es=1Bc_Name?= <a@example.com>\r\nTo: ${address}\r\nSubject: nul`),
+      Buffer.from([0x00]),
+      Buffer.from(' here =?UTF-8?Q?and=00encoded?=\r\nX-Note: bell'),
+      Buffer.from([0x07]),
+      Buffer.from(`\r\nContent-Type: text/plain; charset=utf-8\r\n\r\ncode 482913\ttab`),
+      Buffer.from([0x00, 0x0b, 0x0c, 0x1f]),
+      Buffer.from('end\r\n'),
+    ]);
+    expect(await sendRaw(address, body)).toMatch(/^250 /);
+    const { msg, raw } = await stored(address, token);
+    expect(sha(raw)).toBe(sha(body));
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+    const c0 = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+    const texts: string[] = [];
+    const walk = (v: unknown): void => {
+      if (typeof v === 'string') texts.push(v);
+      else if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+    };
+    walk(msg);
+    expect(texts.filter((t) => c0.test(t))).toEqual([]);
+    expect(msg.subject).toBe('nul\ufffd here and\ufffdencoded');
+    expect([msg.from, msg.from_name]).toEqual(['a@example.com', 'Es\ufffdc Name']);
+    expect(msg.body_text).toBe('code 482913\ttab\ufffd\ufffd\ufffd\ufffdend\r\n'.replace('\r\n', '\n'));
+    expect(msg.headers.find((h: { name: string }) => h.name === 'X-Note').value).toBe('bell\ufffd');
+    expect(msg.codes.map((c: { value: string }) => c.value)).toEqual(['482913']);
+    const list = await s.api('GET', `/api/v1/mailboxes/${address}/messages`, { token });
+    expect(list.body[0].subject).toBe(msg.subject);
+  });
+
   it('stores a message with a 1 MB header unparsed, with parse_error set', async () => {
     const { address, token } = await s.anonymousMailbox();
     const long = 'X-Filler: ' + 'a'.repeat(76) + '\r\n';
