@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'message_not_found',
   'mailbox_expired',
   'address_taken',
+  'already_exists',
   'address_unavailable',
   'message_too_large',
   'too_many_recipients',

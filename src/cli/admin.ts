@@ -140,7 +140,7 @@ export async function admin(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (isDomainError(err)) {
-      process.stderr.write(`inboxd admin: ${err.message}\n`);
+      process.stderr.write(`inboxd admin: ${err.code}: ${err.message}\n`);
       return err.code === 'invalid_input' ? 2 : 1;
     }
     throw err;

@@ -11,7 +11,7 @@ import { DomainError, type ErrorCode, isDomainError } from './errors.js';
 import { newMessageEvent, publishQuietly } from './events.js';
 import { checkMessageQuota, checkMessageSize } from './quota.js';
 import type { Timeline } from './timeline.js';
-import { newId } from './tokens.js';
+import { newId } from './ids.js';
 import type { Mailbox, MessageSource, Plan, User } from './types.js';
 import type { InsertedMessage } from './store.js';
 

@@ -95,7 +95,7 @@ export interface Store {
 
   getPlan(name: string): Promise<Plan | null>;
   listPlans(): Promise<Plan[]>;
-  /** throws address_taken (reused for "exists") when a plan of that name exists. */
+  /** throws already_exists when a plan of that name exists. */
   createPlan(plan: Plan): Promise<Plan>;
   /** throws not_found. */
   updatePlan(name: string, changes: Partial<Omit<Plan, 'name'>>): Promise<Plan>;

@@ -26,18 +26,3 @@ export function newApiKey(): { key: string; prefix: string } {
 export function isApiKey(secret: string): boolean {
   return secret.startsWith(API_KEY_PREFIX);
 }
-
-/** a time-sortable unique id: 48-bit millisecond time + 80 random bits, as 26 Crockford base32 chars (ULID layout). */
-export function newId(now: number = Date.now()): string {
-  const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-  let time = '';
-  let t = now;
-  for (let i = 0; i < 10; i++) {
-    time = alphabet[t % 32]! + time;
-    t = Math.floor(t / 32);
-  }
-  const bytes = randomBytes(16);
-  let rand = '';
-  for (let i = 0; i < 16; i++) rand += alphabet[bytes[i]! % 32];
-  return time + rand;
-}

@@ -15,6 +15,7 @@ export const HTTP_STATUS = {
   message_not_found: 404,
   mailbox_expired: 410,
   address_taken: 409,
+  already_exists: 409,
   address_unavailable: 503,
   message_too_large: 413,
   too_many_recipients: 400,

@@ -18,6 +18,7 @@ export const MCP_HINTS = {
   message_not_found: 'call get_messages to list the message ids in this mailbox',
   mailbox_expired: 'the mailbox has ended; call create_mailbox for a new address',
   address_taken: 'choose another local_part, or leave it out to get a generated address',
+  already_exists: 'it exists already: use the existing one, or choose another name',
   address_unavailable: 'call create_mailbox again in a few seconds',
   message_too_large: 'the message is over the plan limit; nothing to do from here',
   too_many_recipients: 'send to fewer recipients at once',

@@ -22,6 +22,7 @@ export const SMTP_REPLIES = {
   message_not_found: { code: 550, enhanced: '5.1.1', text: 'Not found' },
   mailbox_expired: { code: 550, enhanced: '5.1.1', text: 'Mailbox unavailable (expired)' },
   address_taken: { code: 550, enhanced: '5.1.1', text: 'Mailbox unavailable' },
+  already_exists: { code: 451, enhanced: '4.3.0', text: 'Temporary local problem, try again later' },
   address_unavailable: { code: 451, enhanced: '4.3.0', text: 'Try again later' },
   message_too_large: { code: 552, enhanced: '5.3.4', text: 'Message too large' },
   too_many_recipients: { code: 452, enhanced: '4.5.3', text: 'Too many recipients' },

@@ -45,6 +45,7 @@ describe('inboxd admin', () => {
     expect(JSON.parse(user.stdout)).toMatchObject({ email: 'ci@example.com', plan: 'team' });
     const dup = await runInboxd(['admin', 'users', 'create', '--email', 'ci@example.com'], env);
     expect(dup.code).toBe(1);
+    expect(dup.stderr).toContain('already_exists');
 
     const made = await runInboxd(['admin', 'keys', 'create', '--user', 'ci@example.com', '--name', 'github', '--json'], env);
     expect(made.code).toBe(0);

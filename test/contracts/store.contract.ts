@@ -128,7 +128,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     it('creates, refuses a duplicate of, and updates a plan', async () => {
       const plan = { name: `plan-${uniq()}`, maxMailboxes: 3, maxMessagesPerMailbox: -1, defaultTtlMinutes: 10, maxTtlMinutes: 20, maxMessageBytes: 1000 };
       expect(await store.createPlan(plan)).toEqual(plan);
-      await expectCode(store.createPlan(plan), 'address_taken');
+      await expectCode(store.createPlan(plan), 'already_exists');
       const updated = await store.updatePlan(plan.name, { maxMailboxes: 7, maxMessageBytes: 5_000_000_000 });
       expect(updated).toEqual({ ...plan, maxMailboxes: 7, maxMessageBytes: 5_000_000_000 });
       expect(await store.getPlan(plan.name)).toEqual(updated);
@@ -143,7 +143,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       const user = await store.createUser({ email, plan: 'pro' });
       expect(user).toMatchObject({ email, plan: 'pro', active: true });
       expect(typeof user.id).toBe('string');
-      await expectCode(store.createUser({ email, plan: 'free' }), 'address_taken');
+      await expectCode(store.createUser({ email, plan: 'free' }), 'already_exists');
       await expectCode(store.createUser({ email: `x-${uniq()}@example.com`, plan: `nope-${uniq()}` }), 'invalid_input');
       expect(await store.getUserByEmail(email)).toEqual(user);
       expect(await store.getUser(user.id)).toEqual(user);

@@ -14,7 +14,7 @@
  */
 import pg from 'pg';
 import { DomainError } from '../../core/errors.js';
-import { newId } from '../../core/tokens.js';
+import { newId } from '../../core/ids.js';
 import type { ApiKey, DeliveryAttempt, Mailbox, Message, MessageSummary, OwnerType, Plan, User } from '../../core/types.js';
 import { readMigrations } from '../migrations.js';
 import type {
@@ -275,7 +275,7 @@ export class PostgresStore implements Store {
       plan.maxTtlMinutes,
       plan.maxMessageBytes,
     ]);
-    if (rows.length === 0) throw new DomainError('address_taken', `plan ${plan.name} already exists`);
+    if (rows.length === 0) throw new DomainError('already_exists', `plan ${plan.name} already exists`);
     return plan;
   }
 
@@ -304,7 +304,7 @@ export class PostgresStore implements Store {
         user.plan,
         user.createdAt,
       ]);
-      if (r.rowCount === 0) throw new DomainError('address_taken', `a user with email ${input.email} exists`);
+      if (r.rowCount === 0) throw new DomainError('already_exists', `a user with email ${input.email} exists`);
       return user;
     });
   }

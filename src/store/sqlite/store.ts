@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { DomainError, isDomainError } from '../../core/errors.js';
-import { newId } from '../../core/tokens.js';
+import { newId } from '../../core/ids.js';
 import type { ApiKey, DeliveryAttempt, Mailbox, Message, MessageSummary, OwnerType, Plan, User } from '../../core/types.js';
 import { readMigrations } from '../migrations.js';
 import { GroupCommit, type JobOutcome } from './group-commit.js';
@@ -125,7 +125,7 @@ export class SqliteStore implements Store {
   async createPlan(plan: Plan): Promise<Plan> {
     return this.run(() => {
       const exists = this.sql('SELECT 1 FROM plans WHERE name = ?').get(plan.name);
-      if (exists) throw new DomainError('address_taken', `plan ${plan.name} already exists`);
+      if (exists) throw new DomainError('already_exists', `plan ${plan.name} already exists`);
       this.sql('INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?)')
         .run(plan.name, plan.maxMailboxes, plan.maxMessagesPerMailbox, plan.defaultTtlMinutes, plan.maxTtlMinutes, plan.maxMessageBytes);
       return plan;
@@ -151,7 +151,7 @@ export class SqliteStore implements Store {
         throw new DomainError('invalid_input', `no plan named ${input.plan}`);
       }
       if (this.sql('SELECT 1 FROM users WHERE email = ?').get(input.email)) {
-        throw new DomainError('address_taken', `a user with email ${input.email} exists`);
+        throw new DomainError('already_exists', `a user with email ${input.email} exists`);
       }
       const user: User = { id: newId(), email: input.email, plan: input.plan, active: true, createdAt: Date.now() };
       this.sql('INSERT INTO users (id, email, plan, active, created_at) VALUES (?, ?, ?, 1, ?)').run(user.id, user.email, user.plan, user.createdAt);
