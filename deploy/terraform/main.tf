@@ -85,6 +85,8 @@ module "ecs" {
   mail_domain           = var.mail_domain
   sns_topic_arn         = module.sns.topic_arn
   raw_mail_bucket_arn   = module.mail_bucket.bucket_arn
+  raw_mail_bucket_name  = module.mail_bucket.bucket_name
+  raw_mail_key_prefix   = module.mail_bucket.object_key_prefix
   database_url_secret   = module.rds.database_url_secret_arn
   redis_url_secret      = module.redis.redis_url_secret_arn
 }

@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'unauthorized',
   'forbidden',
   'not_found',
+  'method_not_allowed',
   'mailbox_not_found',
   'message_not_found',
   'mailbox_expired',

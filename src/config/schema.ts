@@ -94,6 +94,14 @@ export const settings = {
   ses_cert_ca_file: z.string().min(1).optional().describe('test mode only, refused in production: PEM file of a CA trusted (besides the system ones) when fetching SNS signing certificates and SubscribeURLs'),
   ses_s3_region: z.string().regex(/^[a-z0-9-]+$/, 'an AWS region such as us-east-1').optional().describe('AWS region of the bucket SES writes large messages to (default: the SDK\'s, e.g. AWS_REGION)'),
   ses_s3_endpoint: z.string().url().optional().describe('S3 endpoint URL for an S3-compatible store (path-style addressing); default: AWS S3'),
+  ses_s3_bucket: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name such as inboxd-inbound-mail')
+    .optional()
+    .describe('the only bucket the SES webhook reads S3-action mail from; without it, S3-action notifications are refused (403)'),
+  ses_s3_key_prefix: z.string().max(1024).default('').describe('object keys the SES webhook may read from ses_s3_bucket must start with this (the receipt rule\'s objectKeyPrefix); keys with "." or ".." segments are refused'),
+  ses_max_age: z.coerce.number().int().min(60).max(86_400).default(3600).describe('seconds an SNS message stays acceptable after its Timestamp; older ones are refused (403) as replays. Raise it only with an SNS delivery policy that retries for longer'),
+  ses_fetch_timeout: z.coerce.number().int().min(100).max(60_000).default(5000).describe('total milliseconds allowed for each outbound fetch of the SES webhook (signing certificate, SubscribeURL, S3 object), however slowly the host answers'),
   roles: list.pipe(z.array(z.enum(['api', 'smtp', 'sweeper']))).default(['api', 'smtp', 'sweeper']).describe('roles this process runs: api, smtp, sweeper'),
 } as const;
 

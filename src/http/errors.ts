@@ -11,6 +11,7 @@ export const HTTP_STATUS = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   mailbox_not_found: 404,
   message_not_found: 404,
   mailbox_expired: 410,

@@ -14,6 +14,7 @@ export const MCP_HINTS = {
   unauthorized: 'the API key is missing, wrong or revoked; ask the user for a valid Inboxd API key',
   forbidden: 'this mailbox belongs to another key; call list_mailboxes to see yours, or create_mailbox',
   not_found: 'check the address or id; call list_mailboxes or get_messages to see what exists',
+  method_not_allowed: 'an HTTP method the route does not take; nothing to do from an agent',
   mailbox_not_found: 'check the address; call list_mailboxes to see your mailboxes, or create_mailbox for a new one',
   message_not_found: 'call get_messages to list the message ids in this mailbox',
   mailbox_expired: 'the mailbox has ended; call create_mailbox for a new address',

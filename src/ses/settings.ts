@@ -15,7 +15,20 @@ export interface SesSettings {
   certHostPattern: RegExp;
   /** an extra CA (PEM) for those fetches: test mode only. */
   extraCa: string | undefined;
-  s3: { region: string | undefined; endpoint: string | undefined };
+  /** an SNS message older than this (by its Timestamp) is refused as a replay. */
+  maxAgeMs: number;
+  /** the total deadline of every outbound fetch (certificate, SubscribeURL, S3). */
+  fetchTimeoutMs: number;
+  s3: S3Settings;
+}
+
+export interface S3Settings {
+  region: string | undefined;
+  endpoint: string | undefined;
+  /** the only bucket read; undefined = no S3 reads at all. */
+  bucket: string | undefined;
+  /** every key read starts with this. */
+  keyPrefix: string;
 }
 
 export function sesSettings(config: Config): SesSettings {
@@ -23,6 +36,8 @@ export function sesSettings(config: Config): SesSettings {
     topicArns: config.ses_topic_arns,
     certHostPattern: config.ses_cert_host_pattern ? new RegExp(config.ses_cert_host_pattern) : AWS_SNS_HOST,
     extraCa: config.ses_cert_ca_file ? readFileSync(config.ses_cert_ca_file, 'utf8') : undefined,
-    s3: { region: config.ses_s3_region, endpoint: config.ses_s3_endpoint },
+    maxAgeMs: config.ses_max_age * 1000,
+    fetchTimeoutMs: config.ses_fetch_timeout,
+    s3: { region: config.ses_s3_region, endpoint: config.ses_s3_endpoint, bucket: config.ses_s3_bucket, keyPrefix: config.ses_s3_key_prefix },
   };
 }

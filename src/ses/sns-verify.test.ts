@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isDomainError } from '../core/errors.js';
-import { parseSnsMessage, stringToSign } from './sns-verify.js';
+import { AWS_SNS_HOST } from './settings.js';
+import { parseSnsMessage, signingCertUrl, stringToSign } from './sns-verify.js';
 
 const base = { MessageId: 'm-1', TopicArn: 'arn:aws:sns:us-east-1:123456789012:t', Message: 'hello', Timestamp: '2026-01-01T00:00:00.000Z', SignatureVersion: '1', Signature: 'c2ln', SigningCertURL: 'https://sns.us-east-1.amazonaws.com/x.pem' };
 
@@ -27,6 +28,38 @@ describe('stringToSign', () => {
       } catch (err) {
         expect(isDomainError(err, 'invalid_input')).toBe(true);
       }
+    }
+  });
+});
+
+describe('signingCertUrl', () => {
+  const policy = { hostPattern: AWS_SNS_HOST };
+  const good = 'https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-9c6465fa7f48f5cacd23014631ec1136.pem';
+
+  it('takes exactly https://sns.<region>.amazonaws.com/SimpleNotificationService-<hex>.pem', () => {
+    expect(signingCertUrl(good, policy)?.href).toBe(good);
+  });
+
+  it('refuses a query string, fragment, userinfo, port, another path, or a spelling the parser rewrites', () => {
+    for (const url of [
+      `${good}?x=1`,
+      `${good}?`,
+      `${good}#f`,
+      'https://u@sns.eu-west-1.amazonaws.com/SimpleNotificationService-9c6465fa.pem',
+      'https://sns.eu-west-1.amazonaws.com:443/SimpleNotificationService-9c6465fa.pem',
+      'https://sns.eu-west-1.amazonaws.com:8443/SimpleNotificationService-9c6465fa.pem',
+      'https://SNS.eu-west-1.amazonaws.com/SimpleNotificationService-9c6465fa.pem',
+      'https://sns.eu-west-1.amazonaws.com/x/../SimpleNotificationService-9c6465fa.pem',
+      'https://sns.eu-west-1.amazonaws.com/a/SimpleNotificationService-9c6465fa.pem',
+      'https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-xyz.pem',
+      'https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-.pem',
+      'https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-9c6465fa.pem.txt',
+      'https://sns.eu-west-1.amazonaws.com/%53impleNotificationService-9c6465fa.pem',
+      'https://sns.eu-west-1.amazonaws.com\\SimpleNotificationService-9c6465fa.pem',
+      'https://sns.eu-west-1.amazonaws.com.evil.example/SimpleNotificationService-9c6465fa.pem',
+      'http://sns.eu-west-1.amazonaws.com/SimpleNotificationService-9c6465fa.pem',
+    ]) {
+      expect(signingCertUrl(url, policy), url).toBeNull();
     }
   });
 });

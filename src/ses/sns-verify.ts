@@ -1,7 +1,7 @@
 /**
  * Amazon SNS message signatures: parse the JSON envelope SNS posts, rebuild the string it signed,
  * and verify the signature against the certificate at SigningCertURL, which is fetched only from
- * an allow-listed host (AWS's sns.<region>.amazonaws.com) and cached. SignatureVersion 1 is
+ * an allow-listed host (AWS's sns.<region>.amazonaws.com), at AWS's exact path, and cached. SignatureVersion 1 is
  * SHA1withRSA, 2 is SHA256withRSA; anything else is refused. What the message says is inbound.ts's
  * business, not this file's.
  * @see https://docs.aws.amazon.com/sns/latest/dg/sns-verify-signature-of-message.html
@@ -78,6 +78,21 @@ export function stringToSign(m: SnsMessage): string {
   return s;
 }
 
+/** AWS's certificate file name: the only path a SigningCertURL may have. */
+const CERT_PATH = /^\/SimpleNotificationService-[0-9a-fA-F]+\.pem$/;
+
+/**
+ * the certificate URL when it is exactly `https://<allowed host>/SimpleNotificationService-<hex>.pem`
+ * as written: no query string, fragment, userinfo, port (unless the test-mode host pattern names
+ * one) or anything the URL parser would rewrite (dot segments, case, escapes); else null.
+ */
+export function signingCertUrl(raw: unknown, policy: UrlPolicy): URL | null {
+  const url = allowedUrl(raw, policy);
+  // comparing with the parser's own serialisation refuses every spelling it would normalise
+  if (!url || url.href !== raw || /[?#]/.test(raw as string)) return null;
+  return CERT_PATH.test(url.pathname) ? url : null;
+}
+
 export interface SnsVerifier {
   /**
    * resolves when the message carries a valid signature from an allowed certificate host.
@@ -117,8 +132,8 @@ export function createSnsVerifier(opts: SnsVerifierOptions): SnsVerifier {
     async verify(m) {
       const algorithm = ALGORITHMS[m.SignatureVersion];
       if (!algorithm) throw new DomainError('invalid_signature', `SignatureVersion ${m.SignatureVersion} is not supported`);
-      const certUrl = allowedUrl(m.SigningCertURL, opts.policy);
-      if (!certUrl || !certUrl.pathname.endsWith('.pem')) throw new DomainError('invalid_signature', 'SigningCertURL is not an allowed SNS certificate URL');
+      const certUrl = signingCertUrl(m.SigningCertURL, opts.policy);
+      if (!certUrl) throw new DomainError('invalid_signature', 'SigningCertURL is not an allowed SNS certificate URL');
       let cert;
       try {
         cert = await certificate(certUrl.href);

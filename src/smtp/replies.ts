@@ -18,6 +18,7 @@ export const SMTP_REPLIES = {
   unauthorized: { code: 530, enhanced: '5.7.0', text: 'Not authorised' },
   forbidden: { code: 550, enhanced: '5.7.1', text: 'Not allowed' },
   not_found: { code: 550, enhanced: '5.1.1', text: 'Not found' },
+  method_not_allowed: { code: 502, enhanced: '5.5.1', text: 'Command not implemented' },
   mailbox_not_found: { code: 550, enhanced: '5.1.1', text: 'Mailbox unavailable' },
   message_not_found: { code: 550, enhanced: '5.1.1', text: 'Not found' },
   mailbox_expired: { code: 550, enhanced: '5.1.1', text: 'Mailbox unavailable (expired)' },

@@ -139,6 +139,10 @@ describe('deploy/terraform', () => {
     expect(root.module.alb.certificate_arn).toBe('${module.acm.certificate_arn}');
     // the task role may read raw mail from the bucket, and only that
     expect(JSON.stringify(ecs.resource)).not.toMatch(/s3:\*/);
+    // and Inboxd itself reads only that bucket and prefix (a notification may name any object)
+    const env = Object.fromEntries((ecs.locals.environment as { name: string; value: string }[]).map((e) => [e.name, e.value]));
+    expect(env).toMatchObject({ INBOXD_SES_S3_BUCKET: '${var.raw_mail_bucket_name}', INBOXD_SES_S3_KEY_PREFIX: '${var.raw_mail_key_prefix}' });
+    expect(root.module.ecs).toMatchObject({ raw_mail_bucket_name: '${module.mail_bucket.bucket_name}', raw_mail_key_prefix: '${module.mail_bucket.object_key_prefix}' });
   });
 
   it('keeps the raw-mail bucket private, encrypted and expiring', () => {

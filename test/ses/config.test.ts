@@ -34,4 +34,13 @@ describe('SES settings', () => {
     expect(problems({ INBOXD_SES_TOPIC_ARNS: 'inboxd-inbound' })).toMatch(/INBOXD_SES_TOPIC_ARNS.*an SNS topic ARN/);
     expect(problems({ INBOXD_SES_CERT_HOST_PATTERN: '([' })).toMatch(/INBOXD_SES_CERT_HOST_PATTERN.*a valid regular expression/);
   });
+
+  it('pins the webhook defaults: a one-hour replay window, a 5 s total fetch deadline, no S3 bucket (S3 mail refused)', () => {
+    for (const env of ['development', 'production'] as const) {
+      const c = loadConfig({ env: { INBOXD_ENV: env, INBOXD_SES_TOPIC_ARNS: TOPIC } });
+      expect([c.ses_max_age, c.ses_fetch_timeout, c.ses_s3_bucket, c.ses_s3_key_prefix]).toEqual([3600, 5000, undefined, '']);
+    }
+    expect(problems({ INBOXD_SES_FETCH_TIMEOUT: '600000' })).toMatch(/INBOXD_SES_FETCH_TIMEOUT/);
+    expect(problems({ INBOXD_SES_S3_BUCKET: 'Not_A_Bucket' })).toMatch(/INBOXD_SES_S3_BUCKET.*an S3 bucket name/);
+  });
 });

@@ -15,6 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const TOPIC = 'arn:aws:sns:us-east-1:123456789012:inboxd-inbound';
+/** where the fake host serves its signing certificate: the shape AWS uses, which the webhook requires. */
+export const CERT_PATH = '/SimpleNotificationService-9c6465fa7f48f5cacd23014631ec1136.pem';
+/** a certificate path that answers with a redirect to CERT_PATH. */
+export const REDIRECT_CERT_PATH = '/SimpleNotificationService-0d1e2d1ec7.pem';
+/** a certificate path whose answer trickles one byte at a time and never ends. */
+export const TRICKLE_CERT_PATH = '/SimpleNotificationService-7e1c71e.pem';
 
 export interface KeyAndCert {
   key: string;
@@ -38,6 +44,13 @@ export interface Counting {
   /** every request seen, as "METHOD path?query". */
   requests: string[];
   close(): Promise<void>;
+}
+
+/** answers 200 and then sends one byte every 50 ms until the client gives up: a host that holds a request open. */
+function trickle(res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'application/octet-stream' });
+  const timer = setInterval(() => res.write('-'), 50);
+  res.on('close', () => clearInterval(timer));
 }
 
 function listen(server: Server, scheme: string, requests: string[]): Promise<Counting> {
@@ -67,16 +80,17 @@ export function countingServer(): Promise<Counting> {
   return listen(server, 'http', requests);
 }
 
-/** "sns.<region>.amazonaws.com": serves the signing certificate at /cert.pem and confirms at /confirm. */
+/** "sns.<region>.amazonaws.com": serves the signing certificate at CERT_PATH and confirms at /confirm (/trickle never finishes). */
 export function fakeSnsHost(tls: KeyAndCert, signingCert: string): Promise<Counting> {
   const requests: string[] = [];
   const server = createHttpsServer({ key: tls.key, cert: tls.cert }, (req: IncomingMessage, res: ServerResponse) => {
     requests.push(`${req.method} ${req.url}`);
     const path = (req.url ?? '').split('?')[0];
-    if (path === '/cert.pem') res.end(signingCert);
+    if (path === CERT_PATH) res.end(signingCert);
     else if (path === '/confirm') res.end('<ConfirmSubscriptionResponse/>');
-    else if (path === '/redirect.pem') {
-      res.writeHead(302, { location: '/cert.pem' });
+    else if (path === TRICKLE_CERT_PATH || path === '/trickle') trickle(res);
+    else if (path === REDIRECT_CERT_PATH) {
+      res.writeHead(302, { location: CERT_PATH });
       res.end();
     } else {
       res.statusCode = 404;
@@ -86,17 +100,22 @@ export function fakeSnsHost(tls: KeyAndCert, signingCert: string): Promise<Count
   return listen(server, 'https', requests);
 }
 
-/** enough of S3 GetObject (path-style) for the SDK: objects by "bucket/key"; `failing` keys answer 500. */
-export function fakeS3(): Promise<Counting & { objects: Map<string, Buffer>; failing: Set<string> }> {
+/** enough of S3 GetObject (path-style) for the SDK: objects by "bucket/key"; `failing` keys answer 500, `trickling` ones never finish. */
+export function fakeS3(): Promise<Counting & { objects: Map<string, Buffer>; failing: Set<string>; trickling: Set<string> }> {
   const requests: string[] = [];
   const objects = new Map<string, Buffer>();
   const failing = new Set<string>();
+  const trickling = new Set<string>();
   const server = createHttpServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
     const path = decodeURIComponent((req.url ?? '').split('?')[0]!.slice(1));
     if (failing.has(path)) {
       res.writeHead(500, { 'content-type': 'application/xml' });
       res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code><Message>try again</Message></Error>');
+      return;
+    }
+    if (trickling.has(path)) {
+      trickle(res);
       return;
     }
     const body = objects.get(path);
@@ -108,7 +127,7 @@ export function fakeS3(): Promise<Counting & { objects: Map<string, Buffer>; fai
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length, etag: '"fake"' });
     res.end(body);
   });
-  return listen(server, 'http', requests).then((c) => ({ ...c, objects, failing }));
+  return listen(server, 'http', requests).then((c) => ({ ...c, objects, failing, trickling }));
 }
 
 export function tempDir(): { dir: string; remove(): void } {

@@ -3,77 +3,29 @@
 // server and a counting server that SSRF attempts must never reach.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../harness.js';
-import {
-  type Counting,
-  countingServer,
-  fakeS3,
-  fakeSnsHost,
-  type KeyAndCert,
-  rawMail,
-  selfSigned,
-  sesNotification,
-  signedSnsMessage,
-  type SnsFields,
-  TOPIC,
-  tempDir,
-} from './fake-aws.js';
+import type { TestServer } from '../harness.js';
+import { CERT_PATH, type Counting, REDIRECT_CERT_PATH, rawMail, sesNotification, signedSnsMessage } from './fake-aws.js';
+import { BUCKET, type SesFixture, startSesFixture } from './fixture.js';
 
+let f: SesFixture;
 let s: TestServer;
-let tmp: { dir: string; remove(): void };
-let signing: KeyAndCert;
 let sns: Counting;
 let ssrf: Counting;
-let s3: Awaited<ReturnType<typeof fakeS3>>;
+let s3: SesFixture['s3'];
 let certUrl: string;
 
 beforeAll(async () => {
-  tmp = tempDir();
-  signing = selfSigned(tmp.dir, 'sns-signing');
-  const tls = selfSigned(tmp.dir, 'sns-host');
-  sns = await fakeSnsHost(tls, signing.cert);
-  ssrf = await countingServer();
-  s3 = await fakeS3();
-  certUrl = `${sns.url}/cert.pem`;
-  // the SDK's default credential chain reads these; IMDS stays off so nothing leaves the machine
-  process.env.AWS_ACCESS_KEY_ID = 'AKIDTEST';
-  process.env.AWS_SECRET_ACCESS_KEY = 'secret-test';
-  process.env.AWS_EC2_METADATA_DISABLED = 'true';
-  s = await startTestServer({
-    env: 'test',
-    ses_topic_arns: TOPIC,
-    ses_cert_host_pattern: '^127\\.0\\.0\\.1:\\d+$',
-    ses_cert_ca_file: tls.certFile,
-    ses_s3_endpoint: s3.url,
-    ses_s3_region: 'us-east-1',
-  });
+  f = await startSesFixture();
+  ({ s, sns, ssrf, s3, certUrl } = f);
 });
 
 afterAll(async () => {
-  await s?.close();
-  await Promise.all([sns?.close(), ssrf?.close(), s3?.close()]);
-  tmp?.remove();
+  await f?.close();
 });
 
-async function post(body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${s.url}/api/v1/ses/inbound`, {
-    method: 'POST',
-    headers: { 'content-type': 'text/plain; charset=UTF-8', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-function notification(message: string, over: Partial<SnsFields> = {}, algorithm?: 'sha1' | 'sha256') {
-  return signedSnsMessage(signing.key, { Type: 'Notification', Message: message, Subject: 'Amazon SES Email Receipt Notification', SigningCertURL: certUrl, ...over }, algorithm);
-}
-
-async function messages(box: { address: string; token: string }) {
-  const res = await s.api('GET', `/api/v1/mailboxes/${box.address}/messages`, { headers: { 'x-session-token': box.token } });
-  expect(res.status).toBe(200);
-  return res.body as any[];
-}
+const post = (body: unknown, headers: Record<string, string> = {}) => f.post(body, headers);
+const notification = (...args: Parameters<SesFixture['notification']>) => f.notification(...args);
+const messages = (box: { address: string; token: string }) => f.messages(box);
 
 describe('SES webhook: signed notifications', () => {
   it('stores a v1 (SHA1withRSA) notification once, readable with source ses and the verdicts', async () => {
@@ -96,7 +48,7 @@ describe('SES webhook: signed notifications', () => {
     const rawRes = await fetch(`${s.url}/api/v1/mailboxes/${box.address}/messages/${list[0].id}/raw`, { headers: { 'x-session-token': box.token } });
     expect(Buffer.from(await rawRes.arrayBuffer()).equals(raw)).toBe(true);
     // the certificate was fetched from the allowed host, once, and is cached from here on
-    expect(sns.requests.filter((r) => r.startsWith('GET /cert.pem'))).toHaveLength(1);
+    expect(sns.requests.filter((r) => r.startsWith(`GET ${CERT_PATH}`))).toHaveLength(1);
   });
 
   it('stores a v2 (SHA256withRSA) notification, UTF-8 encoded content included', async () => {
@@ -106,7 +58,7 @@ describe('SES webhook: signed notifications', () => {
     expect(res.body.status).toBe('stored');
     const list = await messages(box);
     expect(list.map((m) => m.subject)).toEqual(['v2 hello']);
-    expect(sns.requests.filter((r) => r.startsWith('GET /cert.pem'))).toHaveLength(1);
+    expect(sns.requests.filter((r) => r.startsWith(`GET ${CERT_PATH}`))).toHaveLength(1);
   });
 
   it('refuses a tampered body with 403 and stores nothing', async () => {
@@ -137,10 +89,15 @@ describe('SES webhook: signed notifications', () => {
     const snsBefore = sns.requests.length;
     const port = new URL(sns.url).port;
     for (const url of [
-      `${ssrf.url}/cert.pem`, // http, not https
-      `https://localhost:${port}/cert.pem`, // a host the pattern does not name
-      `https://127.0.0.1:${port}@localhost:${port}/cert.pem`, // credentials in the URL
-      `${sns.url}/cert.txt`, // not a .pem
+      `${ssrf.url}${CERT_PATH}`, // http, not https
+      `https://localhost:${port}${CERT_PATH}`, // a host the pattern does not name
+      `https://127.0.0.1:${port}@localhost:${port}${CERT_PATH}`, // credentials in the URL
+      `${sns.url}/cert.pem`, // not SimpleNotificationService-<hex>.pem
+      `${sns.url}${CERT_PATH.replace('.pem', '.txt')}`,
+      `${sns.url}${CERT_PATH}?Action=anything`, // a query string
+      `${sns.url}${CERT_PATH}#fragment`,
+      `${sns.url}/x/..${CERT_PATH}`, // not the path as written
+      `${sns.url}/%53impleNotificationService-9c6465fa7f48f5cacd23014631ec1136.pem`,
     ]) {
       const res = await post(notification(message, { SigningCertURL: url }));
       expect(res.status, url).toBe(403);
@@ -152,10 +109,10 @@ describe('SES webhook: signed notifications', () => {
   });
 
   it('does not follow a redirect from the certificate host', async () => {
-    const res = await post(notification(sesNotification({ recipients: ['nobody@inboxd.test'], raw: rawMail('nobody@inboxd.test', 'x') }), { SigningCertURL: `${sns.url}/redirect.pem` }));
+    const res = await post(notification(sesNotification({ recipients: ['nobody@inboxd.test'], raw: rawMail('nobody@inboxd.test', 'x') }), { SigningCertURL: `${sns.url}${REDIRECT_CERT_PATH}` }));
     expect(res.status).toBe(403);
-    expect(sns.requests.filter((r) => r.startsWith('GET /redirect.pem'))).toHaveLength(1);
-    expect(sns.requests.filter((r) => r.startsWith('GET /cert.pem'))).toHaveLength(1);
+    expect(sns.requests.filter((r) => r.startsWith(`GET ${REDIRECT_CERT_PATH}`))).toHaveLength(1);
+    expect(sns.requests.filter((r) => r.startsWith(`GET ${CERT_PATH}`))).toHaveLength(1);
   });
 
   it('refuses a topic that is not configured, before fetching anything', async () => {
@@ -179,12 +136,19 @@ describe('SES webhook: signed notifications', () => {
     expect(await messages(box)).toHaveLength(0);
   });
 
-  it('refuses a validly signed message that is hours old (a replay)', async () => {
+  it('refuses with 403 a validly signed message older than ses_max_age (an hour by default: a replay), and takes one a little younger', async () => {
     const box = await s.anonymousMailbox();
-    const old = new Date(Date.now() - 7 * 3_600_000).toISOString();
+    const old = new Date(Date.now() - 61 * 60_000).toISOString();
     const res = await post(notification(sesNotification({ recipients: [box.address], raw: rawMail(box.address, 'old') }), { Timestamp: old }));
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(403);
+    expect(res.body.error).toBe('forbidden');
+    expect(res.body.message).toMatch(/too old/);
     expect(await messages(box)).toHaveLength(0);
+
+    const recent = new Date(Date.now() - 50 * 60_000).toISOString();
+    const ok = await post(notification(sesNotification({ recipients: [box.address], raw: rawMail(box.address, 'recent') }), { Timestamp: recent }));
+    expect(ok.status).toBe(200);
+    expect((await messages(box)).map((m) => m.subject)).toEqual(['recent']);
   });
 });
 
@@ -252,8 +216,8 @@ describe('SES webhook: large messages through S3', () => {
     const raw = rawMail(box.address, 'big one', 'Your code is 482913.\r\n' + 'x'.repeat(76).concat('\r\n').repeat(2600));
     expect(raw.length).toBeGreaterThan(150 * 1024);
     const key = `inbound/${randomUUID()}`;
-    s3.objects.set(`inboxd-mail/${key}`, raw);
-    const res = await post(notification(sesNotification({ recipients: [box.address], s3: { bucket: 'inboxd-mail', key } })));
+    s3.objects.set(`${BUCKET}/${key}`, raw);
+    const res = await post(notification(sesNotification({ recipients: [box.address], s3: { bucket: BUCKET, key } })));
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('stored');
     expect(s3.requests.filter((r) => r.includes(key))).toHaveLength(1);
@@ -267,15 +231,15 @@ describe('SES webhook: large messages through S3', () => {
   it('answers 503 while S3 fails, so SNS retries, and delivers the retry', async () => {
     const box = await s.anonymousMailbox();
     const key = `inbound/${randomUUID()}`;
-    s3.objects.set(`inboxd-mail/${key}`, rawMail(box.address, 'after a retry'));
-    s3.failing.add(`inboxd-mail/${key}`);
-    const signed = notification(sesNotification({ recipients: [box.address], s3: { bucket: 'inboxd-mail', key } }));
+    s3.objects.set(`${BUCKET}/${key}`, rawMail(box.address, 'after a retry'));
+    s3.failing.add(`${BUCKET}/${key}`);
+    const signed = notification(sesNotification({ recipients: [box.address], s3: { bucket: BUCKET, key } }));
     const first = await post(signed);
     expect(first.status).toBe(503);
     expect(first.body.error).toBe('storage_unavailable');
     expect(await messages(box)).toHaveLength(0);
 
-    s3.failing.delete(`inboxd-mail/${key}`);
+    s3.failing.delete(`${BUCKET}/${key}`);
     const retry = await post(signed);
     expect(retry.status).toBe(200);
     expect(retry.body.status).toBe('stored');
@@ -284,14 +248,7 @@ describe('SES webhook: large messages through S3', () => {
 });
 
 describe('SES webhook: subscriptions', () => {
-  function confirmation(subscribeUrl: string) {
-    return signedSnsMessage(signing.key, {
-      Type: 'SubscriptionConfirmation',
-      Message: `You have chosen to subscribe to the topic ${TOPIC}.`,
-      SubscribeURL: subscribeUrl,
-      SigningCertURL: certUrl,
-    });
-  }
+  const confirmation = (url: string) => f.confirmation(url);
 
   it('confirms a subscription by requesting the allowed SubscribeURL once', async () => {
     const url = `${sns.url}/confirm?Action=ConfirmSubscription&Token=${randomUUID()}`;
@@ -316,7 +273,7 @@ describe('SES webhook: subscriptions', () => {
 
   it('acknowledges an UnsubscribeConfirmation without re-subscribing', async () => {
     const before = sns.requests.filter((r) => r.startsWith('GET /confirm')).length;
-    const msg = signedSnsMessage(signing.key, { Type: 'UnsubscribeConfirmation', Message: 'unsubscribed', SubscribeURL: `${sns.url}/confirm?Token=again`, SigningCertURL: certUrl });
+    const msg = signedSnsMessage(f.signing.key, { Type: 'UnsubscribeConfirmation', Message: 'unsubscribed', SubscribeURL: `${sns.url}/confirm?Token=again`, SigningCertURL: certUrl });
     const res = await post(msg);
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('unsubscribed');

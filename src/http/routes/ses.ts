@@ -3,8 +3,11 @@
  * text/plain; this route checks the topic, verifies the signature (ses/sns-verify.ts), confirms a
  * subscription only to an allow-listed host, and hands a notification to ses/inbound.ts, which
  * calls the one delivery core. Answers are chosen for SNS's retry rule (it retries 5xx and network
- * failures, never 4xx): storage_unavailable → 503; a bad signature → 403; malformed → 400; a
- * refusal that a retry cannot change (unknown or expired mailbox, virus) → 200 with nothing stored.
+ * failures, never 4xx): storage_unavailable (also: a fetch past its deadline) → 503; a bad
+ * signature, a message older than ses_max_age or an S3 object outside the allow-list → 403;
+ * malformed → 400; over the body limit → 413; a refusal that a retry cannot change (unknown or
+ * expired mailbox, virus) → 200 with nothing stored. Replays (same MessageId, SES message id or
+ * subscription Token) are answered `duplicate` without doing the work again.
  */
 import type { FastifyInstance } from 'fastify';
 import type { CoreDeps } from '../../core/context.js';
@@ -18,8 +21,6 @@ import type { SesSettings } from '../../ses/settings.js';
 import { createSnsVerifier, parseSnsMessage } from '../../ses/sns-verify.js';
 import { errorSchema } from '../schemas.js';
 
-/** a message older than this is refused as a replay; SNS stops retrying HTTP/S after an hour at most. */
-const MAX_AGE_MS = 6 * 3_600_000;
 /** SNS messages are at most 256 KB; SES inlines at most 150 KB of mail (base64: 200 KB). */
 const BODY_LIMIT = 1_048_576;
 
@@ -43,10 +44,12 @@ const outcomeSchema = {
 export function sesRoutes(deps: SesRouteDeps) {
   const { core, settings } = deps;
   const log = core.log.child({ component: 'ses' });
-  const policy: UrlPolicy = { hostPattern: settings.certHostPattern, extraCa: settings.extraCa };
+  const policy: UrlPolicy = { hostPattern: settings.certHostPattern, extraCa: settings.extraCa, timeoutMs: settings.fetchTimeoutMs };
   const verifier = createSnsVerifier({ policy, now: () => core.clock.now() });
-  const dedupe = createDedupe({ ttlMs: MAX_AGE_MS, maxEntries: 100_000, now: () => core.clock.now() });
-  const inbound = { delivery: deps.delivery, s3: deps.s3 ?? createS3Reader(settings.s3), maxMessageBytes: core.settings.maxMessageBytes };
+  // as long as a message is young enough to be accepted, a replay of it is caught here
+  const dedupe = createDedupe({ ttlMs: settings.maxAgeMs, maxEntries: 100_000, now: () => core.clock.now() });
+  const s3 = deps.s3 ?? createS3Reader({ ...settings.s3, timeoutMs: settings.fetchTimeoutMs });
+  const inbound = { delivery: deps.delivery, s3, maxMessageBytes: core.settings.maxMessageBytes };
 
   return async function sesPlugin(app: FastifyInstance): Promise<void> {
     // SNS sends JSON as `text/plain; charset=UTF-8`; kept as a string here and parsed by
@@ -63,7 +66,7 @@ export function sesRoutes(deps: SesRouteDeps) {
           tags: ['ses'],
           security: [],
           consumes: ['text/plain', 'application/json'],
-          response: { 200: outcomeSchema, 400: errorSchema, 403: errorSchema, 503: errorSchema },
+          response: { 200: outcomeSchema, 400: errorSchema, 403: errorSchema, 413: errorSchema, 503: errorSchema },
         },
       },
       async (request) => {
@@ -77,7 +80,11 @@ export function sesRoutes(deps: SesRouteDeps) {
         }
         const sent = Date.parse(msg.Timestamp);
         if (Number.isNaN(sent)) throw new DomainError('invalid_input', 'the SNS Timestamp is not a date');
-        if (startedAt - sent > MAX_AGE_MS) throw new DomainError('invalid_input', 'the SNS message is too old to be accepted (a replay?)');
+        // a signature never expires, so the Timestamp bounds how long a captured message can be replayed
+        if (Math.abs(startedAt - sent) > settings.maxAgeMs) {
+          log.warn({ topic: msg.TopicArn, type: msg.Type, timestamp: msg.Timestamp }, 'SNS message too old (or from the future); refused as a replay');
+          throw new DomainError('forbidden', `the SNS message is too old to be accepted (over ${settings.maxAgeMs / 1000} s; a replay?)`);
+        }
         // refused before the signature is even checked: nothing is fetched for a URL we would never follow
         if (msg.Type === 'SubscriptionConfirmation' && !allowedUrl(msg.SubscribeURL, policy)) {
           log.warn({ topic: msg.TopicArn }, 'SubscribeURL not on the allow-list; not requested');
@@ -86,12 +93,10 @@ export function sesRoutes(deps: SesRouteDeps) {
         await verifier.verify(msg);
 
         if (msg.Type === 'SubscriptionConfirmation') {
-          try {
-            await fetchAllowed(msg.SubscribeURL!, policy, 64 * 1024);
-          } catch (err) {
-            if (err instanceof FetchError && err.kind === 'rejected') throw new DomainError('invalid_input', `the subscription could not be confirmed: ${err.message}`);
-            throw new DomainError('storage_unavailable', 'the subscription could not be confirmed; retry');
-          }
+          // a replayed confirmation must not make us request the URL again (one Token or URL, one request)
+          const keys = [`sns:${msg.MessageId}`, `token:${msg.Token}`, `url:${msg.SubscribeURL}`];
+          const { duplicate } = await dedupe.run(keys, () => confirm(msg.SubscribeURL!));
+          if (duplicate) return { status: 'duplicate', stored: [], refused: [] };
           log.info({ topic: msg.TopicArn }, 'SNS subscription confirmed');
           return { status: 'confirmed', stored: [], refused: [] };
         }
@@ -112,5 +117,25 @@ export function sesRoutes(deps: SesRouteDeps) {
         return result;
       },
     );
+
+    // SNS only ever POSTs; anything else is a client mistake worth naming, not a 404
+    app.route({
+      method: ['GET', 'PUT', 'PATCH', 'DELETE'],
+      url: '/api/v1/ses/inbound',
+      schema: { hide: true },
+      handler: async (_request, reply) => {
+        reply.header('allow', 'POST');
+        throw new DomainError('method_not_allowed', 'POST only: this is the SNS webhook');
+      },
+    });
   };
+
+  async function confirm(subscribeUrl: string): Promise<void> {
+    try {
+      await fetchAllowed(subscribeUrl, policy, 64 * 1024);
+    } catch (err) {
+      if (err instanceof FetchError && err.kind === 'rejected') throw new DomainError('invalid_input', `the subscription could not be confirmed: ${err.message}`);
+      throw new DomainError('storage_unavailable', 'the subscription could not be confirmed; retry');
+    }
+  }
 }

@@ -12,6 +12,9 @@ locals {
     { name = "INBOXD_DOMAINS", value = var.mail_domain },
     { name = "INBOXD_SES_TOPIC_ARNS", value = var.sns_topic_arn },
     { name = "INBOXD_SES_S3_REGION", value = var.aws_region },
+    # the webhook reads S3-action mail from this bucket and prefix only, whatever a notification names
+    { name = "INBOXD_SES_S3_BUCKET", value = var.raw_mail_bucket_name },
+    { name = "INBOXD_SES_S3_KEY_PREFIX", value = var.raw_mail_key_prefix },
     # X-Forwarded-For is believed only from inside the VPC (the load balancer)
     { name = "INBOXD_TRUSTED_PROXIES", value = var.vpc_cidr },
     { name = "INBOXD_LOG_LEVEL", value = "info" },
@@ -90,7 +93,7 @@ resource "aws_iam_role" "task" {
 data "aws_iam_policy_document" "task" {
   statement {
     actions   = ["s3:GetObject"]
-    resources = ["${var.raw_mail_bucket_arn}/*"]
+    resources = ["${var.raw_mail_bucket_arn}/${var.raw_mail_key_prefix}*"]
   }
 }
 

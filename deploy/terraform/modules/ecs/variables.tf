@@ -73,6 +73,16 @@ variable "raw_mail_bucket_arn" {
   type        = string
 }
 
+variable "raw_mail_bucket_name" {
+  description = "INBOXD_SES_S3_BUCKET: the same bucket, by name."
+  type        = string
+}
+
+variable "raw_mail_key_prefix" {
+  description = "INBOXD_SES_S3_KEY_PREFIX: the receipt rule's object key prefix."
+  type        = string
+}
+
 variable "database_url_secret" {
   description = "Secrets Manager ARN holding INBOXD_DATABASE_URL."
   type        = string
