@@ -41,9 +41,13 @@ variable "private_subnet_ids" {
 }
 
 variable "image_tag" {
-  description = "Tag of the inboxd image in ECR to run."
+  description = "Tag of the inboxd image in ECR to run: the commit SHA that .github/workflows/deploy.yml pushed (it pushes only commits whose CI passed; the repository is immutable, so no moving tag exists)."
   type        = string
-  default     = "latest"
+
+  validation {
+    condition     = can(regex("^[0-9a-f]{40}$", var.image_tag))
+    error_message = "image_tag is the full commit SHA the deploy workflow pushed (40 hex characters)."
+  }
 }
 
 variable "api_desired_count" {

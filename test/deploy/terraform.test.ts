@@ -115,6 +115,28 @@ describe('deploy/terraform', () => {
     res(ses, 'aws_ses_domain_dkim', 'this');
   });
 
+  it('sets a custom MAIL FROM domain with its MX to SES feedback and an SPF record naming SES', () => {
+    const ses = mod('ses');
+    const from = res(ses, 'aws_ses_domain_mail_from', 'this');
+    expect(from.mail_from_domain).toBe('${var.mail_from_subdomain}.${var.domain}');
+    const mx = res(ses, 'aws_route53_record', 'mail_from_mx');
+    expect(mx.type).toBe('MX');
+    expect(mx.name).toBe('${aws_ses_domain_mail_from.this.mail_from_domain}');
+    expect(mx.records).toEqual(['10 feedback-smtp.${var.aws_region}.amazonses.com']);
+    const spf = res(ses, 'aws_route53_record', 'mail_from_spf');
+    expect(spf.type).toBe('TXT');
+    expect(spf.records[0]).toMatch(/^v=spf1 include:amazonses\.com [-~]all$/);
+  });
+
+  it('runs only an image tag the deploy workflow pushes: a commit SHA, never a moving tag', () => {
+    const tag = root.variable.image_tag;
+    expect(tag.default).toBeUndefined();
+    expect(JSON.stringify(tag.validation)).toContain('[0-9a-f]{40}');
+    const workflow = readFileSync(fileURLToPath(new URL('../../.github/workflows/deploy.yml', import.meta.url)), 'utf8');
+    expect(workflow).toMatch(/IMAGE: .*:\$\{\{ github\.event\.workflow_run\.head_sha \}\}/);
+    expect(workflow).toMatch(/conclusion == 'success'/);
+  });
+
   it('subscribes the webhook over HTTPS at /api/v1/ses/inbound, and the tasks accept that topic', () => {
     const sub = res(root, 'aws_sns_topic_subscription', 'webhook');
     expect(sub.protocol).toBe('https');

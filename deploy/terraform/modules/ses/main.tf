@@ -84,3 +84,26 @@ resource "aws_ses_receipt_rule" "inbound" {
 
   depends_on = [aws_ses_domain_identity_verification.this]
 }
+
+# A custom MAIL FROM domain (bounce.<domain>) so mail SES sends for the domain passes SPF alignment
+# under our own name, not amazonses.com: its MX takes SES's bounce feedback, its SPF names SES.
+resource "aws_ses_domain_mail_from" "this" {
+  domain           = aws_ses_domain_identity.this.domain
+  mail_from_domain = "${var.mail_from_subdomain}.${var.domain}"
+}
+
+resource "aws_route53_record" "mail_from_mx" {
+  zone_id = var.zone_id
+  name    = aws_ses_domain_mail_from.this.mail_from_domain
+  type    = "MX"
+  ttl     = 600
+  records = ["10 feedback-smtp.${var.aws_region}.amazonses.com"]
+}
+
+resource "aws_route53_record" "mail_from_spf" {
+  zone_id = var.zone_id
+  name    = aws_ses_domain_mail_from.this.mail_from_domain
+  type    = "TXT"
+  ttl     = 600
+  records = ["v=spf1 include:amazonses.com -all"]
+}

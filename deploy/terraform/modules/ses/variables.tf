@@ -44,3 +44,9 @@ variable "tls_policy" {
   type        = string
   default     = "Optional"
 }
+
+variable "mail_from_subdomain" {
+  description = "Label of the custom MAIL FROM domain under the mail domain (bounce → bounce.<domain>)."
+  type        = string
+  default     = "bounce"
+}
