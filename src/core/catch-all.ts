@@ -6,7 +6,8 @@
  * development only, loopback clients read it without credentials: `Principal` kind `local`).
  * Not here: the RCPT decision itself (delivery.ts) or access checks (auth.ts).
  */
-import { isOurDomain, type ParsedAddress } from './addresses.js';
+import { isOurDomain, parseAddress, type ParsedAddress } from './addresses.js';
+import type { Principal } from './auth.js';
 import type { CoreDeps } from './context.js';
 import { DomainError, isDomainError } from './errors.js';
 import { clampTtlMinutes } from './quota.js';
@@ -94,4 +95,31 @@ export async function catchMailbox(deps: CoreDeps, parsed: ParsedAddress, sessio
     const raced = await deps.store.getMailbox(parsed.address);
     return raced && raced.active && raced.deletedAt === null && raced.expiresAt > now ? raced : null;
   }
+}
+
+/**
+ * makes the caught mailbox exist before its first message when a reader waits on it (`inboxd
+ * wait ADDRESS` on an address nothing has been sent to yet): exactly the mailbox the first
+ * delivery would create, owned by the waiting key's owner (or, in development without an
+ * owner, nobody, for a loopback reader). Anyone else, or an address catch-all does not cover,
+ * is left to the usual answers of openMailbox.
+ * @throws DomainError quota_exceeded | storage_unavailable
+ */
+export async function catchForReader(deps: CoreDeps, principal: Principal, address: string): Promise<void> {
+  const settings = deps.settings.catchAll;
+  if (settings.mode === 'off') return;
+  const owner = principal.kind === 'user' ? principal.user : null;
+  const unowned = principal.kind === 'anonymous' && principal.local === true && settings.openToLoopback;
+  if (!owner && !unowned) return;
+  let parsed: ParsedAddress;
+  try {
+    parsed = parseAddress(address);
+  } catch {
+    return;
+  }
+  // a +tag names no mailbox of its own: reading name+tag@ is a 404 as before
+  if (parsed.tag !== null) return;
+  const existing = await deps.store.getMailbox(parsed.address);
+  if (existing && existing.deletedAt === null && existing.active && existing.expiresAt > deps.clock.now()) return;
+  await catchMailbox(deps, parsed, owner);
 }

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { authenticate } from '../../core/auth.js';
+import { catchForReader } from '../../core/catch-all.js';
 import type { CoreDeps } from '../../core/context.js';
 import { MAX_PATTERN_LENGTH } from '../../core/filters.js';
 import { MAX_WAIT_COUNT, waitForMessages } from '../../core/wait.js';
@@ -57,6 +58,7 @@ export function waitRoutes(app: FastifyInstance, deps: CoreDeps, maxTimeoutSecon
     },
     async (request, reply) => {
       const principal = await authenticate(deps, credentialsFrom(request));
+      await catchForReader(deps, principal, request.params.address);
       const q = request.query;
       const gone = new AbortController();
       reply.raw.once('close', () => gone.abort());
