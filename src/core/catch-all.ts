@@ -54,7 +54,7 @@ async function configuredOwner(deps: CoreDeps): Promise<User | null> {
     return user;
   } catch (err) {
     // another node created it at the same moment
-    if (isDomainError(err, 'address_taken')) return deps.store.getUserByEmail(email);
+    if (isDomainError(err, 'already_exists')) return deps.store.getUserByEmail(email);
     throw err;
   }
 }
