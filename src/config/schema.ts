@@ -100,6 +100,7 @@ export const settings = {
     .optional()
     .describe('the only bucket the SES webhook reads S3-action mail from; without it, S3-action notifications are refused (403)'),
   ses_s3_key_prefix: z.string().max(1024).default('').describe('object keys the SES webhook may read from ses_s3_bucket must start with this (the receipt rule\'s objectKeyPrefix); keys with "." or ".." segments are refused'),
+  ses_refuse_spam: bool.default(false).describe('refuse SES mail whose spam verdict is FAIL (shown in the delivery timeline as reason spam); off by default, since test mail often looks like spam. A virus is always refused'),
   ses_max_age: z.coerce.number().int().min(60).max(86_400).default(3600).describe('seconds an SNS message stays acceptable after its Timestamp; older ones are refused (403) as replays. Raise it only with an SNS delivery policy that retries for longer'),
   ses_fetch_timeout: z.coerce.number().int().min(100).max(60_000).default(5000).describe('total milliseconds allowed for each outbound fetch of the SES webhook (signing certificate, SubscribeURL, S3 object), however slowly the host answers'),
   roles: list.pipe(z.array(z.enum(['api', 'smtp', 'sweeper']))).default(['api', 'smtp', 'sweeper']).describe('roles this process runs: api, smtp, sweeper'),

@@ -68,9 +68,9 @@ export interface Delivery {
   /**
    * records a refusal the edge decided on its own (a message past the size limit while it was
    * still streaming in) in the timeline of each recipient it was for.
-   * @param size the bytes the sender handed over, when known.
+   * @param meta.size the bytes the sender handed over, when known; `meta.reason` a finer reason than the code (e.g. `virus`).
    */
-  refuse(recipients: Recipient[], code: ErrorCode, meta: DeliveryMeta & { size?: number | null }): void;
+  refuse(recipients: Recipient[], code: ErrorCode, meta: DeliveryMeta & { size?: number | null; reason?: string }): void;
 }
 
 export function createDelivery(deps: CoreDeps, timeline?: Timeline): Delivery {
@@ -185,9 +185,9 @@ export function createDelivery(deps: CoreDeps, timeline?: Timeline): Delivery {
     return inserted;
   }
 
-  function refuse(recipients: Recipient[], code: ErrorCode, meta: DeliveryMeta & { size?: number | null }): void {
+  function refuse(recipients: Recipient[], code: ErrorCode, meta: DeliveryMeta & { size?: number | null; reason?: string }): void {
     if (recipients.length === 0) deps.metrics.inc('inboxd_deliveries_refused_total', { reason: code });
-    for (const r of recipients) note(r.address, meta, { code, size: meta.size ?? null, startedAt: meta.startedAt });
+    for (const r of recipients) note(r.address, meta, { code, reason: meta.reason ?? null, size: meta.size ?? null, startedAt: meta.startedAt });
   }
 
   return { resolveRecipient, deliver, refuse };

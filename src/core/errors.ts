@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'already_exists',
   'address_unavailable',
   'message_too_large',
+  'message_rejected',
   'too_many_recipients',
   'quota_exceeded',
   'rate_limited',

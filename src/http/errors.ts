@@ -19,6 +19,7 @@ export const HTTP_STATUS = {
   already_exists: 409,
   address_unavailable: 503,
   message_too_large: 413,
+  message_rejected: 422,
   too_many_recipients: 400,
   quota_exceeded: 429,
   rate_limited: 429,

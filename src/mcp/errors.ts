@@ -22,6 +22,7 @@ export const MCP_HINTS = {
   already_exists: 'it exists already: use the existing one, or choose another name',
   address_unavailable: 'call create_mailbox again in a few seconds',
   message_too_large: 'the message is over the plan limit; nothing to do from here',
+  message_rejected: 'the message was refused for its content (a virus, or spam where spam is refused); nothing to do from here',
   too_many_recipients: 'send to fewer recipients at once',
   quota_exceeded: 'delete mailboxes you no longer need (delete_mailbox) and try again, or wait for some to expire',
   rate_limited: 'wait a minute and try again',

@@ -2,7 +2,8 @@
  * Turns an SES "Received" notification into a delivery through the one delivery core: recipients
  * from `receipt.recipients` (each judged on its own), the content inline (SNS action, base64 or
  * UTF-8 as the receipt rule says) or read from S3 (S3 action, any size), SES's verdicts stored
- * with the message, and a message SES found a virus in refused. Signatures and topics are checked
+ * with the message, and a message SES found a virus in (or spam, when configured) refused. Every
+ * refusal is written to the recipient's delivery timeline. Signatures and topics are checked
  * before this runs (sns-verify.ts and the route); this file trusts what it is given.
  * @see https://docs.aws.amazon.com/ses/latest/dg/receiving-email-notifications-contents.html
  */
@@ -27,14 +28,20 @@ export interface SesNotification {
 export interface InboundOutcome {
   status: 'stored' | 'refused' | 'ignored';
   stored: { address: string; message_id: string }[];
-  refused: { address: string; reason: ErrorCode | 'virus' }[];
+  /** the reason: the error code, or the SES verdict (`virus`, `spam`) that refused the content. */
+  refused: { address: string; reason: ErrorCode | ContentVerdict }[];
 }
+
+/** an SES verdict that refuses a message's content. */
+export type ContentVerdict = 'virus' | 'spam';
 
 export interface InboundDeps {
   delivery: Delivery;
   s3: S3Reader;
   /** the largest message accepted from any ingest (core's setting). */
   maxMessageBytes: number;
+  /** refuse a message SES's spam verdict failed (a virus is always refused). */
+  refuseSpam: boolean;
 }
 
 const VERDICTS = { spam: 'spamVerdict', virus: 'virusVerdict', spf: 'spfVerdict', dkim: 'dkimVerdict', dmarc: 'dmarcVerdict' } as const;
@@ -87,11 +94,6 @@ export async function deliverSesNotification(deps: InboundDeps, n: SesNotificati
   const outcome: InboundOutcome = { status: 'ignored', stored: [], refused: [] };
   // SES also publishes bounce and complaint notifications to topics; only received mail is ours
   if (n.notificationType !== 'Received') return outcome;
-  if (n.receipt.verdicts?.virus === 'fail') {
-    outcome.status = 'refused';
-    outcome.refused = n.receipt.recipients.map((address) => ({ address, reason: 'virus' }));
-    return outcome;
-  }
   const ctx: AttemptContext = {
     source: 'ses',
     envelopeFrom: n.mail.source,
@@ -110,11 +112,21 @@ export async function deliverSesNotification(deps: InboundDeps, n: SesNotificati
   outcome.status = 'refused';
   if (accepted.length === 0) return outcome;
 
+  // judged after the recipients, so each refusal lands in the timeline of a mailbox that exists
+  const verdict = refusingVerdict(n, deps.refuseSpam);
+  if (verdict) {
+    deps.delivery.refuse(accepted, 'message_rejected', { ...ctx, startedAt, reason: verdict });
+    for (const r of accepted) outcome.refused.push({ address: r.address, reason: verdict });
+    return outcome;
+  }
   let raw: Buffer;
   try {
     raw = await content(deps, n);
   } catch (err) {
-    if (!isDomainError(err, 'message_too_large')) throw err;
+    if (!isDomainError(err) || err.code === 'storage_unavailable') throw err;
+    // a mailbox owner sees why mail SES accepted never arrived (an S3 object outside the allow-list included)
+    deps.delivery.refuse(accepted, err.code, { ...ctx, startedAt });
+    if (err.code !== 'message_too_large') throw err;
     for (const r of accepted) outcome.refused.push({ address: r.address, reason: err.code });
     return outcome;
   }
@@ -127,6 +139,12 @@ export async function deliverSesNotification(deps: InboundDeps, n: SesNotificati
     for (const r of accepted) outcome.refused.push({ address: r.address, reason: err.code });
   }
   return outcome;
+}
+
+function refusingVerdict(n: SesNotification, refuseSpam: boolean): ContentVerdict | null {
+  if (n.receipt.verdicts?.virus === 'fail') return 'virus';
+  if (refuseSpam && n.receipt.verdicts?.spam === 'fail') return 'spam';
+  return null;
 }
 
 async function content(deps: InboundDeps, n: SesNotification): Promise<Buffer> {

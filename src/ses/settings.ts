@@ -20,6 +20,8 @@ export interface SesSettings {
   /** the total deadline of every outbound fetch (certificate, SubscribeURL, S3). */
   fetchTimeoutMs: number;
   s3: S3Settings;
+  /** refuse mail whose SES spam verdict is FAIL. */
+  refuseSpam: boolean;
 }
 
 export interface S3Settings {
@@ -38,6 +40,7 @@ export function sesSettings(config: Config): SesSettings {
     extraCa: config.ses_cert_ca_file ? readFileSync(config.ses_cert_ca_file, 'utf8') : undefined,
     maxAgeMs: config.ses_max_age * 1000,
     fetchTimeoutMs: config.ses_fetch_timeout,
+    refuseSpam: config.ses_refuse_spam,
     s3: { region: config.ses_s3_region, endpoint: config.ses_s3_endpoint, bucket: config.ses_s3_bucket, keyPrefix: config.ses_s3_key_prefix },
   };
 }

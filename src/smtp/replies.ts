@@ -26,6 +26,7 @@ export const SMTP_REPLIES = {
   already_exists: { code: 451, enhanced: '4.3.0', text: 'Temporary local problem, try again later' },
   address_unavailable: { code: 451, enhanced: '4.3.0', text: 'Try again later' },
   message_too_large: { code: 552, enhanced: '5.3.4', text: 'Message too large' },
+  message_rejected: { code: 554, enhanced: '5.7.1', text: 'Message rejected (virus or spam)' },
   too_many_recipients: { code: 452, enhanced: '4.5.3', text: 'Too many recipients' },
   quota_exceeded: { code: 452, enhanced: '4.2.2', text: 'Mailbox full' },
   rate_limited: { code: 421, enhanced: '4.7.0', text: 'Too many connections, try again later' },

@@ -173,6 +173,13 @@ describe('SES webhook: delivery rules', () => {
     expect(await messages(box)).toHaveLength(0);
   });
 
+  it('stores a message SES marks as spam: ses_refuse_spam is off by default', async () => {
+    const box = await s.anonymousMailbox();
+    const res = await post(notification(sesNotification({ recipients: [box.address], raw: rawMail(box.address, 'spammy'), spam: 'FAIL' })));
+    expect(res.body.status).toBe('stored');
+    expect((await messages(box)).map((m) => m.subject)).toEqual(['spammy']);
+  });
+
   it('answers 200 with nothing stored for unknown and full mailboxes, and writes the timeline', async () => {
     const plan = await s.inboxd.core.store.createPlan({ name: `full-${randomUUID().slice(0, 8)}`, maxMailboxes: -1, maxMessagesPerMailbox: 0, defaultTtlMinutes: 60, maxTtlMinutes: 600, maxMessageBytes: -1 });
     const user = await s.userWithKey(plan.name);

@@ -15,7 +15,7 @@ const attemptSchema = {
   properties: {
     at: { type: 'string', format: 'date-time' },
     outcome: { type: 'string', enum: ['accepted', 'refused'] },
-    reason: { type: ['string', 'null'], description: 'mailbox_expired, mailbox_not_found, quota_exceeded, message_too_large, too_many_recipients, or parse_error on an accepted but unparseable message' },
+    reason: { type: ['string', 'null'], description: 'mailbox_expired, mailbox_not_found, quota_exceeded, message_too_large, too_many_recipients, virus or spam (SES verdicts; error code message_rejected), forbidden (an SES S3 object outside the allow-list), or parse_error on an accepted but unparseable message' },
     response: { type: 'string', description: 'what the sender was told, e.g. "452 4.2.2 Mailbox full"' },
     smtp_code: { type: ['integer', 'null'], description: 'the SMTP reply code the sender was given (null for SES)' },
     enhanced_code: { type: ['string', 'null'], description: 'the enhanced status code of that reply, e.g. "5.3.4" (null for SES)' },

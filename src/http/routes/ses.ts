@@ -6,7 +6,7 @@
  * failures, never 4xx): storage_unavailable (also: a fetch past its deadline) → 503; a bad
  * signature, a message older than ses_max_age or an S3 object outside the allow-list → 403;
  * malformed → 400; over the body limit → 413; a refusal that a retry cannot change (unknown or
- * expired mailbox, virus) → 200 with nothing stored. Replays (same MessageId, SES message id or
+ * expired mailbox, virus, spam when refused) → 200 with nothing stored. Replays (same MessageId, SES message id or
  * subscription Token) are answered `duplicate` without doing the work again.
  */
 import type { FastifyInstance } from 'fastify';
@@ -49,7 +49,7 @@ export function sesRoutes(deps: SesRouteDeps) {
   // as long as a message is young enough to be accepted, a replay of it is caught here
   const dedupe = createDedupe({ ttlMs: settings.maxAgeMs, maxEntries: 100_000, now: () => core.clock.now() });
   const s3 = deps.s3 ?? createS3Reader({ ...settings.s3, timeoutMs: settings.fetchTimeoutMs });
-  const inbound = { delivery: deps.delivery, s3, maxMessageBytes: core.settings.maxMessageBytes };
+  const inbound = { delivery: deps.delivery, s3, maxMessageBytes: core.settings.maxMessageBytes, refuseSpam: settings.refuseSpam };
 
   return async function sesPlugin(app: FastifyInstance): Promise<void> {
     // SNS sends JSON as `text/plain; charset=UTF-8`; kept as a string here and parsed by
