@@ -18,14 +18,15 @@ import { dropSchema, uniqueName } from '../test/scale-env.js';
 import { openSender } from '../test/smtp-load.js';
 import { repoRoot, type ServeProcess, startServe } from '../test/serve-process.js';
 
-export const SERVER_CPU = '0';
+/** the core(s) servers under test run on: 0, or BENCH_SERVER_CPUS (`--server-cpus 0,1` sets it). */
+export const serverCpus = (): string => process.env.BENCH_SERVER_CPUS ?? '0';
 export const CLIENT_CPU = '1';
 
 /** pins this process (every thread) to the client core, when the machine has two or more. */
 export function pinClient(): string {
   if (os.availableParallelism() < 2 || !existsSync('/usr/bin/taskset')) return 'not pinned (one core or no taskset)';
   execFileSync('/usr/bin/taskset', ['-a', '-p', '-c', CLIENT_CPU, String(process.pid)], { stdio: 'ignore' });
-  return `client on cpu ${CLIENT_CPU}, servers on cpu ${SERVER_CPU}`;
+  return `client on cpu ${CLIENT_CPU}, servers on cpu ${serverCpus()}`;
 }
 
 // ── statistics and output ──────────────────────────────────────────────────────────────────────
@@ -155,7 +156,7 @@ export async function startInboxdTarget(opts: InboxdOptions): Promise<Target & {
         };
   const proc = await startServe({
     compiled: true,
-    cpus: SERVER_CPU,
+    cpus: serverCpus(),
     // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the server, written when it stops
     nodeArgs: [...(opts.nodeArgs ?? []), ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
     env: {
@@ -231,7 +232,7 @@ async function stopChild(child: ChildProcess, group = false): Promise<void> {
 
 /** the floor: a bare smtp-server that reads and discards every message (bench/floor-server.ts). */
 export async function startFloor(): Promise<Target> {
-  const child = spawn('/usr/bin/taskset', ['-c', SERVER_CPU, process.execPath, '--import', 'tsx', 'bench/floor-server.ts'], {
+  const child = spawn('/usr/bin/taskset', ['-c', serverCpus(), process.execPath, '--import', 'tsx', 'bench/floor-server.ts'], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -251,7 +252,7 @@ export async function startFloor(): Promise<Target> {
  */
 export async function startMaildev(): Promise<Target | { error: string }> {
   const [smtp, web] = [await freePort(), await freePort()];
-  const child = spawn('/usr/bin/taskset', ['-c', SERVER_CPU, 'npx', '--yes', 'maildev@3', '--smtp', String(smtp), '--web', String(web), '--ip', '127.0.0.1', '--web-ip', '127.0.0.1'], {
+  const child = spawn('/usr/bin/taskset', ['-c', serverCpus(), 'npx', '--yes', 'maildev@3', '--smtp', String(smtp), '--web', String(web), '--ip', '127.0.0.1', '--web-ip', '127.0.0.1'], {
     cwd: os.tmpdir(),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

@@ -2,7 +2,8 @@
  * The SMTP load driver shared by the benches: C reused connections send as fast as the server
  * answers (or at a fixed rate), round-robin over the target's addresses.
  */
-import { makeMessage, openSender, type SmtpSender } from '../test/smtp-load.js';
+import { openSender, type SmtpSender } from '../test/smtp-load.js';
+import { benchMessage } from './messages.js';
 import { round, summary, type Target } from './lib.js';
 
 export interface LoadResult {
@@ -21,7 +22,7 @@ export function bodiesFor(target: Target, size: number): Buffer[] {
   const key = `${target.name}:${size}`;
   let list = bodies.get(key);
   if (!list) {
-    list = Array.from({ length: 64 }, (_, i) => makeMessage(`b${size}-${i}`, target.boxes[i % target.boxes.length]!.address, size));
+    list = Array.from({ length: 64 }, (_, i) => benchMessage(`b${size}-${i}`, target.boxes[i % target.boxes.length]!.address, size));
     bodies.set(key, list);
   }
   return list;

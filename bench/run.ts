@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<(argv: string[]) => Promise<void>>> 
   fanout: async () => (await import('./fanout.js')).fanout,
   growth: async () => (await import('./growth.js')).growth,
   connection: async () => (await import('./connection.js')).connection,
+  cpu: async () => (await import('./cpu.js')).cpu,
 };
 
 const [name, ...argv] = process.argv.slice(2);
@@ -18,6 +19,9 @@ if (!name || (name !== 'all' && !benches[name])) {
   console.error(`usage: npm run bench -- <${[...Object.keys(benches), 'all'].join('|')}> [--option value]`);
   process.exit(2);
 }
+// --server-cpus 0,1: servers under test may use both cores (the client stays on core 1)
+const cpusAt = argv.indexOf('--server-cpus');
+if (cpusAt >= 0 && argv[cpusAt + 1]) process.env.BENCH_SERVER_CPUS = argv[cpusAt + 1];
 console.log(pinClient());
 for (const n of name === 'all' ? Object.keys(benches) : [name]) {
   console.log(`\n=== ${n} ===`);

@@ -9,6 +9,7 @@ import PostalMime, { type Address, type Email } from 'postal-mime';
 import { extractAll, extractCodes } from '../core/extract/index.js';
 import type { AddressValue, AttachmentMeta, MessageContent } from '../core/types.js';
 import { checkMimeLimits, DEFAULT_MIME_LIMITS, PARSER_OPTIONS, topLevelHeaderBytes, withHeaderBlock } from './limits.js';
+import { installByteBlob } from './byte-blob.js';
 import { cleanContent } from './clean-text.js';
 import { emptyContent } from './empty.js';
 import { type AttachmentContent, extractAttachment } from './attachments.js';
@@ -43,6 +44,7 @@ function repairWindows1252Decoding(): void {
 }
 
 repairWindows1252Decoding();
+installByteBlob();
 
 /** the task piscina hands to the worker: one message, or a batch of small ones (see pool.ts). */
 export type ParseTask = { raw: Uint8Array } | { raws: Uint8Array[] };

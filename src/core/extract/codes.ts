@@ -37,6 +37,7 @@ const KEYWORD_RE = new RegExp(
 // Maximal runs of letters and digits: each is one candidate token.
 const TOKEN_RE = /[\p{L}\p{N}]+/gu;
 const ALNUM_CODE = /^[A-Z0-9]{4,10}$/;
+const HAS_DIGIT = /[0-9]/;
 const MIXED_CODE = /^[A-Za-z0-9]{5,10}$/;
 // a word with a number at one end is a name or a version (iPhone15, Node20, Win11, 3Dmark)
 const NAME_AND_NUMBER = /^(?:[A-Za-z]+[0-9]+|[0-9]+[A-Za-z]+)$/;
@@ -176,7 +177,8 @@ function candidatesIn(text: string, source: ContentSource, order: { n: number })
     const tok = m[0];
     const start = m.index;
     const end = start + tok.length;
-    if (tok.length > 10) {
+    // every kind of code has an ASCII digit: most tokens (words) end here
+    if (tok.length > 10 || !HAS_DIGIT.test(tok)) {
       pending = null;
       continue;
     }

@@ -36,6 +36,8 @@ const HIDING_STYLE = /(?:^|[;{"'])(?:display:none|visibility:hidden|mso-hide:all
 // A box clipped to nothing (the preheader trick `max-height:0;overflow:hidden`) or pushed far off
 // screen hides its text as surely as display:none.
 const ZERO_BOX = /(?:^|;)(?:max-)?(?:height|width):0+(?:px)?(?:!important)?(?:;|$)/;
+const PAINTS = /color|background/i;
+const MAY_HIDE = /none|hidden|mso|0|-/i;
 const OFF_SCREEN = /(?:^|;)(?:text-indent|left|top|margin-left|margin-top):-\d{3,}/;
 
 export interface Tag {
@@ -55,7 +57,8 @@ export interface WalkHandlers {
 function isHidden(attrs: Map<string, string>): boolean {
   if (attrs.has('hidden')) return true;
   const style = attrs.get('style');
-  if (!style) return false;
+  // every hiding rule says none, hidden, mso-hide, a zero or a negative offset: most styles say none of these
+  if (!style || !MAY_HIDE.test(style)) return false;
   const s = style.toLowerCase().replace(/\s+/g, '');
   if (HIDING_STYLE.test(s) || OFF_SCREEN.test(s)) return true;
   return s.includes('overflow:hidden') && ZERO_BOX.test(s);
@@ -93,7 +96,8 @@ export function walkHtml(html: string, on: WalkHandlers): void {
     let bg = parent.bg;
     if (attrs && attrs.size > 0) {
       const style = attrs.get('style');
-      const decls = style ? declarations(style) : null;
+      // only colours matter here; a style that names none (padding, fonts) is not parsed
+      const decls = style && PAINTS.test(style) ? declarations(style) : null;
       bg = backgroundOf(attrs, decls, parent.bg, styled);
       fg = foregroundOf(name, attrs, decls, parent.fg, styled);
     }
