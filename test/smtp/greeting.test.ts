@@ -1,5 +1,6 @@
 // Pins INBOXD_SMTP_GREETING_DELAY: smtp-server hard-codes a 100 ms early-talker delay; we replace
-// it with the setting. If a library upgrade breaks the override, these fail.
+// it with the setting. How fast the greeting comes with a delay of 0 is a speed claim, measured
+// beside a bare smtp-server (which holds 100 ms) by `npm run bench -- connection`, not asserted here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawSmtp, startTestServer, type TestServer } from '../harness.js';
 
@@ -29,13 +30,6 @@ describe('the SMTP greeting delay', () => {
     expect(r.line).toMatch(/^220 /);
     // a lower bound is not a timing race: the greeting cannot come before its timer fires
     expect(r.ms).toBeGreaterThanOrEqual(390);
-  });
-
-  it('greets without the library\'s 100 ms hold when the delay is 0', async () => {
-    // the smallest of several tries, so one slow scheduling on a busy machine does not decide it
-    const times: number[] = [];
-    for (let i = 0; i < 5; i++) times.push((await greetingMs(fast.smtpPort)).ms);
-    expect(Math.min(...times)).toBeLessThan(100);
   });
 
   it('greets exactly once', async () => {

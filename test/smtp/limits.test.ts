@@ -50,14 +50,13 @@ describe('SMTP limits', () => {
     expect(await c.cmd('DATA')).toMatch(/^354/);
     let closed = false;
     void c.closed.then(() => (closed = true));
-    const started = Date.now();
     // 0.3 s between bytes keeps the idle timer (1 s) happy; only the deadline (2 s) can end this
     for (let i = 0; i < 40 && !closed; i++) {
       c.write('x');
       await new Promise((r) => setTimeout(r, 300));
     }
+    // closed before the 40 bytes ran out: the deadline, not the client, ended it
     expect(closed).toBe(true);
-    expect(Date.now() - started).toBeLessThan(12_000);
     // the server is still healthy for everybody else
     expect((await s.send({ to: address, subject: 'after drip', text: 'ok' })).response).toMatch(/^250 /);
   });

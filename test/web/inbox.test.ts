@@ -257,13 +257,24 @@ describe('web inbox in Chromium', () => {
     await expect.poll(() => page.locator('pre.raw').textContent()).toContain('Subject: Your code and a surprise');
   });
 
-  it('looks right on a phone and in the dark theme', async () => {
+  it('fits a phone without sideways scrolling, and follows the dark theme', async () => {
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('tab', { name: 'HTML' }).click();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    const light = await background();
+    // screenshots are kept in test-results/web/ for a person to look at; the assertions decide
     await page.screenshot({ path: join(SHOTS, 'message-phone.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.locator('a.back').click();
     await page.locator('.msg').first().waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    const dark = await background();
+    expect(dark).not.toBe(light);
+    // the dark background is dark: the sum of its RGB channels is below half of white's
+    const [r, g, b] = (dark.match(/\d+/g) ?? []).map(Number);
+    expect((r ?? 255) + (g ?? 255) + (b ?? 255)).toBeLessThan(383);
     await page.screenshot({ path: join(SHOTS, 'inbox-phone-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
     await page.setViewportSize({ width: 1280, height: 860 });
