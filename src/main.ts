@@ -4,6 +4,7 @@
  */
 import { commandHelp, mainHelp, version, wantsHelp } from './cli/help.js';
 import { ConfigError } from './config/load.js';
+import { StartupError } from './startup.js';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -53,7 +54,7 @@ main(process.argv.slice(2)).then(
     if (code !== -1) process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof ConfigError) process.stderr.write(`inboxd: ${err.message}\n`);
+    if (err instanceof ConfigError || err instanceof StartupError) process.stderr.write(`inboxd: ${err.message}\n`);
     else process.stderr.write(`inboxd: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exitCode = 1;
   },

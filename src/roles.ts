@@ -6,7 +6,6 @@
  */
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { createBus } from './bus/create-bus.js';
 import type { Config } from './config/schema.js';
 import { type Clock, systemClock } from './core/clock.js';
 import { userForApiKey } from './core/auth.js';
@@ -19,10 +18,10 @@ import type { Logger } from './core/log.js';
 import { createLogger } from './log.js';
 import { sesSettings } from './ses/settings.js';
 import { createParserPool } from './mime/pool.js';
-import { createStore } from './store/create-store.js';
 import type { Store } from './core/store.js';
 import type { SmtpHandle } from './smtp/server.js';
 import type { Sweeper } from './sweeper/sweeper.js';
+import { listenError, openBus, openStore, settingName, StartupError, startupDeadline } from './startup.js';
 
 export interface StartOptions {
   clock?: Clock;
@@ -67,18 +66,25 @@ export function coreSettings(config: Config): CoreSettings {
 export async function startInboxd(config: Config, options: StartOptions = {}): Promise<Inboxd> {
   const log = (options.logger ?? (createLogger(config.log_level) as unknown as Logger));
   const clock = options.clock ?? systemClock;
-  const store = options.store ?? (await createStore(config));
+  const deadline = startupDeadline(config);
+  const store = options.store ?? (await openStore(config, log, deadline));
   if (config.migrate) await store.migrate();
   else {
     const pending = await store.pendingMigrations();
     if (pending.length > 0) {
       await store.close();
-      throw new Error(
-        `the database schema is older than this version of Inboxd (pending: ${pending.join(', ')}); run \`inboxd migrate\` or start with INBOXD_MIGRATE=true (--migrate true)`,
+      throw new StartupError(
+        `the database schema is older than this version of Inboxd (pending: ${pending.join(', ')}); run \`inboxd migrate\` or set ${settingName('migrate')} to true`,
       );
     }
   }
-  const bus = options.bus ?? (await createBus(config, log));
+  let bus: Bus;
+  try {
+    bus = options.bus ?? (await openBus(config, log, deadline));
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
   const parser = createParserPool({ workers: config.parse_workers, timeoutMs: config.parse_timeout, memoryMb: config.parse_memory_mb });
   const mime = { parse: (raw: Buffer) => parser.parse(raw), attachment: (raw: Buffer, index: number) => parser.attachment(raw, index) };
   const metrics = createMetrics();
@@ -111,7 +117,9 @@ export async function startInboxd(config: Config, options: StartOptions = {}): P
           metricsToken: config.metrics_token,
         },
       });
-      await app.listen({ port: config.http_port, host: config.http_host });
+      await app.listen({ port: config.http_port, host: config.http_host }).catch((err: unknown) => {
+        throw listenError(err, 'HTTP', config.http_host, config.http_port);
+      });
       const addr = app.server.address();
       const port = typeof addr === 'object' && addr ? addr.port : config.http_port;
       const host = config.http_host.includes(':') ? `[${config.http_host}]` : config.http_host;
@@ -139,9 +147,24 @@ export async function startInboxd(config: Config, options: StartOptions = {}): P
           tls: config.smtp_tls_key && config.smtp_tls_cert ? { key: readFileSync(config.smtp_tls_key), cert: readFileSync(config.smtp_tls_cert) } : undefined,
         },
       });
-      const { port } = await server.listen(config.smtp_port, config.smtp_host);
-      const securePort = config.smtps_port !== undefined ? (await server.listenSecure(config.smtps_port, config.smtp_host)).port : null;
-      smtp = { server, port, securePort };
+      try {
+        const { port } = await server.listen(config.smtp_port, config.smtp_host).catch((err: unknown) => {
+          throw listenError(err, 'SMTP', config.smtp_host, config.smtp_port);
+        });
+        const smtpsPort = config.smtps_port;
+        const securePort =
+          smtpsPort !== undefined
+            ? (
+                await server.listenSecure(smtpsPort, config.smtp_host).catch((err: unknown) => {
+                  throw listenError(err, 'SMTPS', config.smtp_host, smtpsPort);
+                })
+              ).port
+            : null;
+        smtp = { server, port, securePort };
+      } catch (err) {
+        await server.close().catch(() => undefined);
+        throw err;
+      }
     }
     if (roles.has('sweeper')) {
       const { startSweeper } = await import('./sweeper/sweeper.js');

@@ -33,6 +33,8 @@ export interface ServeOptions {
   /** extra node flags, e.g. --cpu-prof. */
   nodeArgs?: string[];
   startTimeoutMs?: number;
+  /** called with each line written to stdout before the ready line (e.g. start-up retries). */
+  onLine?: (line: string) => void;
 }
 
 export function startServe(opts: ServeOptions): Promise<ServeProcess> {
@@ -55,11 +57,17 @@ export function startServe(opts: ServeOptions): Promise<ServeProcess> {
       reject(new Error(`inboxd serve did not start in time: ${err || out}`));
     }, opts.startTimeoutMs ?? 30_000);
     let ready = false;
+    let partial = '';
     child.stderr!.on('data', (d) => (err += d));
     child.stdout!.on('data', (d) => {
       // past the ready line only the tail is kept, so a long run cannot grow this without bound
       out = (out + d).slice(-64_000);
       if (ready) return;
+      if (opts.onLine) {
+        const lines = (partial + d).split('\n');
+        partial = lines.pop()!;
+        for (const line of lines) opts.onLine(line);
+      }
       for (const line of out.split('\n')) {
         if (!line.includes('inboxd ready')) continue;
         const info = JSON.parse(line) as { http: string | null; smtp: string | null };

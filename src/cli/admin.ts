@@ -6,7 +6,9 @@ import { parseArgs } from 'node:util';
 import { DomainError, isDomainError } from '../core/errors.js';
 import { hashSecret, newApiKey } from '../core/tokens.js';
 import type { Plan } from '../core/types.js';
-import { createStore } from '../store/create-store.js';
+import type { Logger } from '../core/log.js';
+import { createLogger } from '../log.js';
+import { openStore, startupDeadline } from '../startup.js';
 import type { Store } from '../core/store.js';
 import { configFromProcess } from './env-config.js';
 
@@ -133,7 +135,7 @@ export async function admin(argv: string[]): Promise<number> {
     return 2;
   }
   const [resource, action] = parsed.positionals;
-  const store = await createStore(config);
+  const store = await openStore(config, createLogger(config.log_level, 2) as unknown as Logger, startupDeadline(config));
   try {
     if (config.migrate) await store.migrate();
     await run(store, resource, action, parsed.values as Values);

@@ -1,12 +1,14 @@
 /**
  * `inboxd migrate`: bring the database schema up to date and exit.
  */
-import { createStore } from '../store/create-store.js';
+import type { Logger } from '../core/log.js';
+import { createLogger } from '../log.js';
+import { openStore, startupDeadline } from '../startup.js';
 import { configFromProcess } from './env-config.js';
 
 export async function migrate(argv: string[]): Promise<number> {
   const { config } = configFromProcess(argv);
-  const store = await createStore(config);
+  const store = await openStore(config, createLogger(config.log_level, 2) as unknown as Logger, startupDeadline(config));
   try {
     await store.migrate();
     process.stdout.write('migrations applied\n');

@@ -80,6 +80,7 @@ export const settings = {
   parse_timeout: posInt.default(10_000).describe('milliseconds a MIME parse may take before the message is stored unparsed'),
   parse_memory_mb: z.coerce.number().int().min(32).default(256).describe('heap limit of a MIME parser worker'),
   parse_workers: nonNegInt.default(0).describe('MIME parser worker threads (0 = one per core, at least 1)'),
+  startup_retry: nonNegInt.default(30).describe('seconds serve, migrate and admin keep retrying an unreachable PostgreSQL or Redis at start-up (with backoff) before giving up with a one-line error (0 = one try)'),
   migrate: bool.default(true).describe('apply schema migrations when serve starts'),
   ses_topic_arns: list
     .pipe(z.array(z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:inboxd-inbound')))

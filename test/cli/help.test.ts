@@ -28,7 +28,7 @@ const COMMANDS = [
   ['rm', 'someone@inboxd.test', '--help'],
 ];
 
-describe('inboxd --help and --version', { timeout: 120_000 }, () => {
+describe('inboxd --help and --version', { timeout: 240_000 }, () => {
   it('answers --help on every command with usage on stdout, exit 0, and changes nothing', async () => {
     for (const args of COMMANDS) {
       const r = await runInboxd(args, env);
