@@ -15,6 +15,7 @@ import { errorHandler, sendError } from './errors.js';
 import { sseRoutes } from './realtime/sse.js';
 import { wsRoutes } from './realtime/ws.js';
 import { redactUrl } from './request.js';
+import { addWireSchemas } from './schemas.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { domainRoutes } from './routes/domains.js';
 import { healthRoutes } from './routes/health.js';
@@ -115,7 +116,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
       security: [{ apiKey: [] }, { sessionToken: [] }],
     },
+    // components/schemas named as presenters/ names them (http/schemas.ts), not def-0, def-1…
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
+  addWireSchemas(app);
   if (settings.docs) {
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     await app.register(swaggerUi, { routePrefix: '/docs' });

@@ -1,90 +1,70 @@
 /**
- * JSON Schemas of the public shapes (presenters/), used for response serialisation and the
- * OpenAPI document. A field missing here is dropped from responses, so these mirror presenters/.
+ * The wire shapes of `presenters/` (zod, defined once there) as JSON Schemas for Fastify's
+ * response serialisation and the OpenAPI document. Nothing here is written by hand: a field is
+ * added to its zod shape in `presenters/`, and its presenter, these schemas, `openapi.json`
+ * (`npm run gen:openapi`) and the MCP output schemas follow.
+ *
+ * Each shape is registered once on the app (`app.addSchema`, `$id` = its name) and routes point at
+ * it with `ref('Mailbox')`, so OpenAPI lists it once under components/schemas.
  */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { deliveryAttemptJson } from '../presenters/delivery.js';
+import { errorJson } from '../presenters/error.js';
+import { healthJson } from '../presenters/health.js';
+import { deletedGroupJson, domainListJson, mailboxJson } from '../presenters/mailbox.js';
+import { messageJson, messageSummaryJson } from '../presenters/message.js';
+import { sesOutcomeJson } from '../presenters/ses.js';
 
-export const errorSchema = {
-  type: 'object',
-  description: 'every error: a stable code and a message',
-  required: ['error', 'message'],
-  properties: { error: { type: 'string' }, message: { type: 'string' } },
-  additionalProperties: true,
-} as const;
+/** every named wire shape, by the name it has in OpenAPI's components/schemas. */
+const WIRE_SHAPES = {
+  Error: errorJson,
+  Mailbox: mailboxJson,
+  DomainList: domainListJson,
+  DeletedGroup: deletedGroupJson,
+  MessageSummary: messageSummaryJson,
+  Message: messageJson,
+  DeliveryAttempt: deliveryAttemptJson,
+  Health: healthJson,
+  SesOutcome: sesOutcomeJson,
+} as const satisfies Record<string, z.ZodType>;
 
-export const mailboxSchema = {
-  type: 'object',
-  required: ['address', 'domain', 'created_at', 'expires_at', 'expires_in', 'owner_type', 'group', 'last_seq', 'message_count'],
-  properties: {
-    address: { type: 'string' },
-    domain: { type: 'string' },
-    created_at: { type: 'string', format: 'date-time' },
-    expires_at: { type: 'string', format: 'date-time' },
-    expires_in: { type: 'integer', description: 'seconds left at the time of the answer' },
-    owner_type: { type: 'string', enum: ['anonymous', 'api', 'mcp'] },
-    group: { type: ['string', 'null'] },
-    last_seq: { type: 'integer', description: 'the highest seq given so far: wait with after_seq=last_seq to ignore older mail' },
-    message_count: { type: 'integer' },
-    session_token: { type: 'string', description: 'anonymous mailboxes only, on create: shown once' },
-  },
-} as const;
+export type WireShapeName = keyof typeof WIRE_SHAPES;
 
-const code = {
-  type: 'object',
-  properties: { value: { type: 'string' }, source: { type: 'string', enum: ['subject', 'text', 'html'] }, context: { type: 'string' } },
-} as const;
+const SAFE_INT = Number.MAX_SAFE_INTEGER;
 
-const summaryProperties = {
-  id: { type: 'string' },
-  seq: { type: 'integer' },
-  from: { type: ['string', 'null'] },
-  from_name: { type: ['string', 'null'] },
-  to: { type: 'array', items: { type: 'string' } },
-  cc: { type: 'array', items: { type: 'string' } },
-  subject: { type: ['string', 'null'] },
-  received_at: { type: 'string', format: 'date-time' },
-  size: { type: 'integer' },
-  is_read: { type: 'boolean' },
-  tag: { type: ['string', 'null'], description: 'the +tag of the recipient address' },
-  source: { type: 'string', enum: ['smtp', 'ses'] },
-  has_attachments: { type: 'boolean' },
-  codes: { type: 'array', items: code, description: 'verification codes, most likely first' },
-  parse_error: { type: ['string', 'null'], description: 'set when the MIME could not be parsed; the raw source is kept' },
-} as const;
-
-export const messageSummarySchema = { type: 'object', required: ['id', 'seq'], properties: summaryProperties } as const;
-
-export const messageSchema = {
-  type: 'object',
-  required: ['id', 'seq'],
-  properties: {
-    ...summaryProperties,
-    message_id: { type: ['string', 'null'] },
-    date: { type: ['string', 'null'] },
-    envelope_from: { type: ['string', 'null'] },
-    body_text: { type: ['string', 'null'] },
-    body_html: { type: ['string', 'null'] },
-    headers: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, value: { type: 'string' } } } },
-    attachments: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          index: { type: 'integer' },
-          filename: { type: ['string', 'null'] },
-          content_type: { type: 'string' },
-          size: { type: 'integer' },
-          content_id: { type: ['string', 'null'] },
-        },
-      },
+/** zod's JSON Schema, cut to what Fastify and OpenAPI 3.1 need ($schema and the safe-integer bounds out). */
+export function toJsonSchema(shape: z.ZodType): Record<string, unknown> {
+  const out = z.toJSONSchema(shape, {
+    target: 'draft-7',
+    io: 'output',
+    unrepresentable: 'throw',
+    override: ({ jsonSchema }) => {
+      // z.number().int() spells out ±2^53-1; every integer here fits, so the bounds are noise
+      if (jsonSchema.minimum === -SAFE_INT) delete jsonSchema.minimum;
+      if (jsonSchema.maximum === SAFE_INT) delete jsonSchema.maximum;
     },
-    links: {
-      type: 'array',
-      items: { type: 'object', properties: { url: { type: 'string' }, text: { type: ['string', 'null'] }, source: { type: 'string', enum: ['text', 'html'] } } },
-      description: 'links found in the message; Inboxd never requests them',
-    },
-    verdicts: { type: ['object', 'null'], additionalProperties: { type: 'string' } },
-  },
-} as const;
+  }) as Record<string, unknown>;
+  delete out.$schema;
+  return out;
+}
+
+/** registers every wire shape on `app` under its name; call once, before the routes. */
+export function addWireSchemas(app: FastifyInstance): void {
+  for (const [name, shape] of Object.entries(WIRE_SHAPES)) app.addSchema({ $id: name, ...toJsonSchema(shape) });
+}
+
+/** a reference to a registered wire shape, for a route's `response` (or an array's `items`). */
+export function ref(name: WireShapeName): { $ref: string } {
+  return { $ref: `${name}#` };
+}
+
+/** a JSON array of one wire shape. */
+export function listOf(name: WireShapeName) {
+  return { type: 'array', items: ref(name) } as const;
+}
+
+export const errorSchema = ref('Error');
 
 /** the error responses most authenticated routes can give. */
 export const authErrors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 410: errorSchema, 503: errorSchema } as const;

@@ -1,38 +1,65 @@
 /**
- * Message → public JSON (DESIGN "Message JSON"), shared by REST, the realtime streams, MCP and
- * the SDK's types. Lists get the summary: no bodies, headers or links.
+ * The message's wire shapes (DESIGN "Message JSON"), defined once (zod), and the presenters that
+ * fill them. Lists get the summary: no bodies, headers or links. REST's response schemas and
+ * OpenAPI (`http/schemas.ts`), the MCP output schemas (`mcp/tools/schemas.ts`) and the SDK's
+ * types (pinned by `test/wire/sdk-types.test.ts`) all follow these: a new field goes here first.
  */
+import { z } from 'zod';
 import type { AddressValue, Message, MessageSummary } from '../core/types.js';
+import { count, timestamp } from './wire.js';
 
-export interface MessageSummaryJson {
-  id: string;
-  seq: number;
-  from: string | null;
-  from_name: string | null;
-  to: string[];
-  cc: string[];
-  subject: string | null;
-  received_at: string;
-  size: number;
-  is_read: boolean;
-  tag: string | null;
-  source: string;
-  has_attachments: boolean;
-  codes: { value: string; source: string; context: string }[];
-  parse_error: string | null;
-}
+export const codeJson = z.object({
+  value: z.string(),
+  source: z.enum(['subject', 'text', 'html']),
+  context: z.string().describe('the text around the code'),
+});
 
-export interface MessageJson extends MessageSummaryJson {
-  message_id: string | null;
-  date: string | null;
-  envelope_from: string | null;
-  body_text: string | null;
-  body_html: string | null;
-  headers: { name: string; value: string }[];
-  attachments: { index: number; filename: string | null; content_type: string; size: number; content_id: string | null }[];
-  links: { url: string; text: string | null; source: string }[];
-  verdicts: Record<string, string> | null;
-}
+export const linkJson = z.object({
+  url: z.string(),
+  text: z.string().nullable(),
+  source: z.enum(['text', 'html']),
+});
+
+export const attachmentJson = z.object({
+  index: count.describe('the n of …/attachments/{n}'),
+  filename: z.string().nullable(),
+  content_type: z.string(),
+  size: count,
+  content_id: z.string().nullable().describe('for inline parts referenced as cid: from the HTML'),
+});
+
+export const messageSummaryJson = z.object({
+  id: z.string().describe("Inboxd's id of the message (time-sortable)"),
+  seq: count.describe('1, 2, 3… within the mailbox: the order of arrival'),
+  from: z.string().nullable().describe('the From address'),
+  from_name: z.string().nullable().describe('the From display name'),
+  to: z.array(z.string()),
+  cc: z.array(z.string()),
+  subject: z.string().nullable(),
+  received_at: timestamp,
+  size: count.describe('bytes of the raw source'),
+  is_read: z.boolean(),
+  tag: z.string().nullable().describe('the +tag of the recipient address'),
+  source: z.enum(['smtp', 'ses']),
+  has_attachments: z.boolean(),
+  codes: z.array(codeJson).describe('verification codes, most likely first'),
+  parse_error: z.string().nullable().describe('set when the MIME could not be parsed; the raw source is kept'),
+});
+
+export const messageJson = messageSummaryJson.extend({
+  message_id: z.string().nullable().describe('the Message-ID header'),
+  date: z.string().nullable().describe('the Date header as sent'),
+  envelope_from: z.string().nullable().describe('the SMTP envelope sender (MAIL FROM)'),
+  body_text: z.string().nullable(),
+  body_html: z.string().nullable(),
+  headers: z.array(z.object({ name: z.string(), value: z.string() })).describe('header lines in order, as received'),
+  attachments: z.array(attachmentJson),
+  links: z.array(linkJson).describe('links found in the message; Inboxd never requests them'),
+  verdicts: z.record(z.string(), z.string()).nullable().describe('spam/virus verdicts when the carrier (SES) gave them'),
+});
+
+export type MessageSummaryJson = z.infer<typeof messageSummaryJson>;
+export type MessageJson = z.infer<typeof messageJson>;
 
 const addr = (a: AddressValue) => a.address;
 

@@ -3,8 +3,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { CoreDeps } from '../../core/context.js';
+import type { DomainListJson } from '../../presenters/mailbox.js';
+import { ref } from '../schemas.js';
 
 export function domainRoutes(app: FastifyInstance, deps: CoreDeps): void {
-  const schema = { type: 'object', properties: { domains: { type: 'array', items: { type: 'string' } }, default: { type: 'string' } } } as const;
-  app.get('/api/v1/domains', { schema: { summary: 'Receiving domains', tags: ['mailboxes'], response: { 200: schema } } }, async () => ({ domains: deps.settings.domains, default: deps.settings.domains[0] }));
+  app.get('/api/v1/domains', { schema: { summary: 'Receiving domains', tags: ['mailboxes'], response: { 200: ref('DomainList') } } }, async (): Promise<DomainListJson> => ({ domains: [...deps.settings.domains], default: deps.settings.domains[0]! }));
 }

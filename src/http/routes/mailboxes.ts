@@ -9,7 +9,7 @@ import { createMailbox, deleteGroup, deleteMailbox, extendMailbox, listMailboxes
 import type { RateLimiter } from '../../core/rate-limit.js';
 import { presentMailbox } from '../../presenters/mailbox.js';
 import { clientKey, credentialsFrom } from '../request.js';
-import { authErrors, errorSchema, mailboxSchema } from '../schemas.js';
+import { authErrors, errorSchema, listOf, ref } from '../schemas.js';
 
 const addressParams = {
   type: 'object',
@@ -48,7 +48,7 @@ export function mailboxRoutes(app: FastifyInstance, deps: CoreDeps, anonymousLim
         tags: ['mailboxes'],
         querystring: { type: 'object', properties: createFields, additionalProperties: false },
         body: { type: ['object', 'null'], properties: createFields, additionalProperties: false },
-        response: { 201: mailboxSchema, 400: errorSchema, 401: errorSchema, 403: errorSchema, 409: errorSchema, 429: errorSchema, 503: errorSchema },
+        response: { 201: ref('Mailbox'), 400: errorSchema, 401: errorSchema, 403: errorSchema, 409: errorSchema, 429: errorSchema, 503: errorSchema },
       },
     },
     async (request, reply) => {
@@ -75,7 +75,7 @@ export function mailboxRoutes(app: FastifyInstance, deps: CoreDeps, anonymousLim
         summary: "List the caller's live mailboxes",
         tags: ['mailboxes'],
         querystring: groupQuery,
-        response: { 200: { type: 'array', items: mailboxSchema }, 401: errorSchema },
+        response: { 200: listOf('Mailbox'), 401: errorSchema },
       },
     },
     async (request) => {
@@ -93,7 +93,7 @@ export function mailboxRoutes(app: FastifyInstance, deps: CoreDeps, anonymousLim
         description: 'Tears down every live mailbox created with this `group` label (API key only): one call at the end of a CI run.',
         tags: ['mailboxes'],
         querystring: { ...groupQuery, required: ['group'] },
-        response: { 200: { type: 'object', properties: { deleted: { type: 'integer' }, addresses: { type: 'array', items: { type: 'string' } } } }, 400: errorSchema, 401: errorSchema, 403: errorSchema },
+        response: { 200: ref('DeletedGroup'), 400: errorSchema, 401: errorSchema, 403: errorSchema },
       },
     },
     async (request) => {
@@ -105,7 +105,7 @@ export function mailboxRoutes(app: FastifyInstance, deps: CoreDeps, anonymousLim
 
   app.get<{ Params: { address: string } }>(
     '/api/v1/mailboxes/:address',
-    { schema: { summary: 'Get a mailbox', tags: ['mailboxes'], params: addressParams, response: { 200: mailboxSchema, ...authErrors } } },
+    { schema: { summary: 'Get a mailbox', tags: ['mailboxes'], params: addressParams, response: { 200: ref('Mailbox'), ...authErrors } } },
     async (request) => {
       const principal = await authenticate(deps, credentialsFrom(request));
       return presentMailbox(await openMailbox(deps, principal, request.params.address), deps.clock.now());
@@ -122,7 +122,7 @@ export function mailboxRoutes(app: FastifyInstance, deps: CoreDeps, anonymousLim
         params: addressParams,
         querystring: { type: 'object', properties: { ttl_minutes: createFields.ttl_minutes } },
         body: { type: ['object', 'null'], properties: { ttl_minutes: createFields.ttl_minutes }, additionalProperties: false },
-        response: { 200: mailboxSchema, ...authErrors },
+        response: { 200: ref('Mailbox'), ...authErrors },
       },
     },
     async (request) => {

@@ -7,7 +7,7 @@ import type { CoreDeps } from '../../core/context.js';
 import { deleteMessage, listMessages, MAX_LIST_LIMIT, readAttachment, readMessage, readRawSource } from '../../core/messages.js';
 import { presentMessage, presentSummary } from '../../presenters/message.js';
 import { contentDisposition, credentialsFrom } from '../request.js';
-import { authErrors, messageSchema, messageSummarySchema } from '../schemas.js';
+import { authErrors, listOf, ref } from '../schemas.js';
 
 const params = {
   type: 'object',
@@ -31,7 +31,7 @@ export function messageRoutes(app: FastifyInstance, deps: CoreDeps): void {
       schema: {
         summary: 'List messages (summaries, newest first)',
         tags: ['messages'],
-        response: { 200: { type: 'array', items: messageSummarySchema }, ...authErrors },
+        response: { 200: listOf('MessageSummary'), ...authErrors },
         params,
         querystring: {
           type: 'object',
@@ -61,7 +61,7 @@ export function messageRoutes(app: FastifyInstance, deps: CoreDeps): void {
     },
   );
 
-  app.get<{ Params: { address: string; id: string } }>('/api/v1/mailboxes/:address/messages/:id', { schema: { summary: 'Read a message (marks it read)', tags: ['messages'], params, response: { 200: messageSchema, ...authErrors } } }, async (request) => {
+  app.get<{ Params: { address: string; id: string } }>('/api/v1/mailboxes/:address/messages/:id', { schema: { summary: 'Read a message (marks it read)', tags: ['messages'], params, response: { 200: ref('Message'), ...authErrors } } }, async (request) => {
     const principal = await authenticate(deps, credentialsFrom(request));
     return presentMessage(await readMessage(deps, principal, request.params.address, request.params.id));
   });

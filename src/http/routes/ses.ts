@@ -19,7 +19,7 @@ import { deliverSesNotification, parseSesNotification } from '../../ses/inbound.
 import { createS3Reader, type S3Reader } from '../../ses/s3.js';
 import type { SesSettings } from '../../ses/settings.js';
 import { createSnsVerifier, parseSnsMessage } from '../../ses/sns-verify.js';
-import { errorSchema } from '../schemas.js';
+import { errorSchema, ref } from '../schemas.js';
 
 /** SNS messages are at most 256 KB; SES inlines at most 150 KB of mail (base64: 200 KB). */
 const BODY_LIMIT = 1_048_576;
@@ -31,15 +31,6 @@ export interface SesRouteDeps {
   /** the S3 boundary; built from settings when not given. */
   s3?: S3Reader;
 }
-
-const outcomeSchema = {
-  type: 'object',
-  properties: {
-    status: { type: 'string', enum: ['stored', 'refused', 'ignored', 'duplicate', 'confirmed', 'unsubscribed'] },
-    stored: { type: 'array', items: { type: 'object', properties: { address: { type: 'string' }, message_id: { type: 'string' } } } },
-    refused: { type: 'array', items: { type: 'object', properties: { address: { type: 'string' }, reason: { type: 'string' } } } },
-  },
-} as const;
 
 export function sesRoutes(deps: SesRouteDeps) {
   const { core, settings } = deps;
@@ -66,7 +57,7 @@ export function sesRoutes(deps: SesRouteDeps) {
           tags: ['ses'],
           security: [],
           consumes: ['text/plain', 'application/json'],
-          response: { 200: outcomeSchema, 400: errorSchema, 403: errorSchema, 413: errorSchema, 503: errorSchema },
+          response: { 200: ref('SesOutcome'), 400: errorSchema, 403: errorSchema, 413: errorSchema, 503: errorSchema },
         },
       },
       async (request) => {

@@ -11,7 +11,7 @@ import { MAX_PATTERN_LENGTH } from '../../core/filters.js';
 import { MAX_WAIT_COUNT, waitForMessages } from '../../core/wait.js';
 import { presentMessage } from '../../presenters/message.js';
 import { credentialsFrom } from '../request.js';
-import { errorSchema, messageSchema } from '../schemas.js';
+import { errorSchema, listOf, ref } from '../schemas.js';
 
 interface WaitQs {
   from?: string;
@@ -49,7 +49,7 @@ export function waitRoutes(app: FastifyInstance, deps: CoreDeps, maxTimeoutSecon
           },
         },
         response: {
-          200: { anyOf: [{ type: 'object', required: ['messages'], properties: { messages: { type: 'array', items: messageSchema } } }, messageSchema] },
+          200: { anyOf: [{ type: 'object', required: ['messages'], properties: { messages: listOf('Message') } }, ref('Message')] },
           204: { type: 'null', description: 'expect=none: nothing matching arrived' },
           408: errorSchema,
           409: errorSchema,
