@@ -46,6 +46,15 @@ export class ThrowawayRedis {
     if (!up) throw new Error(`redis-server did not answer on port ${this.port}`);
   }
 
+  /** SIGSTOP: the server hangs (sockets stay open, nothing is answered) until resume(). */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   /** SIGKILL: the server vanishes without a goodbye, as in a crash. */
   async kill(): Promise<void> {
     const child = this.child;

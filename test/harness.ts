@@ -14,6 +14,7 @@ import { WebSocket } from 'ws';
 import { loadConfig } from '../src/config/load.js';
 import type { SettingKey } from '../src/config/schema.js';
 import type { Clock } from '../src/core/clock.js';
+import type { Bus } from '../src/core/events.js';
 import { hashSecret, newApiKey } from '../src/core/tokens.js';
 import { dropSchema, uniqueName } from './scale-env.js';
 import { type Inboxd, startInboxd } from '../src/roles.js';
@@ -98,7 +99,7 @@ function scaleOverrides(): { overrides: Partial<Record<SettingKey, unknown>>; cl
   };
 }
 
-export async function startTestServer(overrides: Partial<Record<SettingKey, unknown>> = {}, opts: { clock?: Clock; seededPlans?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<Record<SettingKey, unknown>> = {}, opts: { clock?: Clock; seededPlans?: boolean; bus?: Bus } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'inboxd-test-'));
   const scale = testPair() === 'scale' && !('data_dir' in overrides) ? scaleOverrides() : null;
   const config = loadConfig({
@@ -116,7 +117,7 @@ export async function startTestServer(overrides: Partial<Record<SettingKey, unkn
       ...overrides,
     },
   });
-  const inboxd = await startInboxd(config, opts.clock ? { clock: opts.clock } : {});
+  const inboxd = await startInboxd(config, { ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.bus ? { bus: opts.bus } : {}) });
   // every test talks from 127.0.0.1; lift the anonymous cap unless a test is about that cap
   if (!opts.seededPlans) await inboxd.core.store.updatePlan('free', { maxMailboxes: -1 });
   const url = inboxd.http!.url;

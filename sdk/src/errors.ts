@@ -34,6 +34,9 @@ export const ERROR_CODES = [
   'auth_failed',
   'auth_throttled',
   'encryption_required',
+  'address_reserved',
+  'too_many_unknown_recipients',
+  'server_busy',
 ] as const;
 
 /** a stable error code the server answers with (the JSON `error` field). */

@@ -57,6 +57,32 @@ export function checkLocalPart(localPart: string): string {
   return v;
 }
 
+/**
+ * local parts nobody may claim (#14 item 9): the role mailboxes of RFC 2142 and RFC 5321 §4.5.1,
+ * and the ones certificate authorities write to when they validate a domain (CA/Browser Forum
+ * Baseline Requirements 3.2.2.4.4), so a key holder cannot receive a domain's abuse reports or a
+ * certificate for it. `noreply` is not here: it receives nothing of value and tests like it.
+ */
+export const RESERVED_LOCAL_PARTS: ReadonlySet<string> = new Set([
+  'postmaster',
+  'abuse',
+  'hostmaster',
+  'webmaster',
+  'admin',
+  'administrator',
+  'root',
+  'mailer-daemon',
+  'noc',
+  'security',
+  'ssladmin',
+  'ssladministrator',
+]);
+
+/** true when a (normalised) local part is reserved for the domain's operators. */
+export function isReservedLocalPart(localPart: string): boolean {
+  return RESERVED_LOCAL_PARTS.has(localPart.toLowerCase());
+}
+
 /** true when `domain` is one of ours. */
 export function isOurDomain(domain: string, domains: readonly string[]): boolean {
   return domains.includes(domain.toLowerCase());

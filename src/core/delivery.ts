@@ -60,8 +60,9 @@ export interface Delivery {
    */
   resolveRecipient(rcpt: string, declaredSize?: number, ctx?: AttemptContext): Promise<Recipient>;
   /**
-   * stores one copy per recipient and publishes new_message for each; resolves only after the
-   * commit, so a caller may answer "250" then. All or nothing across the recipients.
+   * stores one copy per recipient and publishes new_message for each; resolves right after the
+   * commit (the publish is not awaited), so a caller may answer "250" then. All or nothing
+   * across the recipients.
    * @throws DomainError message_too_large | quota_exceeded | mailbox_expired | mailbox_not_found | storage_unavailable
    */
   deliver(raw: Buffer, recipients: Recipient[], meta: DeliveryMeta): Promise<InsertedMessage[]>;
@@ -172,15 +173,15 @@ export function createDelivery(deps: CoreDeps, timeline?: Timeline): Delivery {
       })),
     );
     deps.metrics.inc('inboxd_messages_stored_total', { source: meta.source }, inserted.length);
-    await Promise.all(
-      inserted.map((m, i) => {
-        const address = recipients[i]!.address;
-        return publishQuietly(deps, newMessageEvent(address, { id: m.id, seq: m.seq, receivedAt: now, from: content.from, subject: content.subject }));
-      }),
-    );
     inserted.forEach((m, i) =>
       note(recipients[i]!.address, meta, { code: null, reason: content.parseError ? 'parse_error' : null, size: raw.length, messageId: m.id, startedAt: meta.startedAt }),
     );
+    // the answer depends on the commit only: a hung bus must not make every 250 wait for its
+    // publish timeout (#14 item 9). A late or lost event is caught up from the store by the feed.
+    for (const [i, m] of inserted.entries()) {
+      const address = recipients[i]!.address;
+      void publishQuietly(deps, newMessageEvent(address, { id: m.id, seq: m.seq, receivedAt: now, from: content.from, subject: content.subject }));
+    }
     log.debug({ recipients: inserted.length, size: raw.length, source: meta.source }, 'delivered');
     return inserted;
   }

@@ -31,6 +31,9 @@ export const ERROR_CODES = [
   'auth_failed',
   'auth_throttled',
   'encryption_required',
+  'address_reserved',
+  'too_many_unknown_recipients',
+  'server_busy',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -2,7 +2,7 @@
  * Mailbox rules: create (plan cap, TTL clamp, generated or chosen address), list, extend, delete.
  * Storage-level atomicity (cap under concurrency, address uniqueness) is the store's job.
  */
-import { checkLocalPart, isOurDomain, parseAddress } from './addresses.js';
+import { checkLocalPart, isOurDomain, isReservedLocalPart, parseAddress } from './addresses.js';
 import { openMailbox, type Principal } from './auth.js';
 import { UNOWNED_CATCH_ALL } from './catch-all.js';
 import type { CoreDeps } from './context.js';
@@ -43,7 +43,7 @@ export async function planFor(deps: CoreDeps, principal: Principal): Promise<Pla
  * creates a mailbox. Anonymous callers (and session-token holders) get an anonymous mailbox with
  * a session token, capped per client address; API-key owners may choose the address.
  * @param clientKey the caller's address key (IPv6 reduced to its /64), for the anonymous cap.
- * @throws DomainError invalid_input | forbidden | quota_exceeded | address_taken | address_unavailable
+ * @throws DomainError invalid_input | forbidden | address_reserved | quota_exceeded | address_taken | address_unavailable
  */
 export async function createMailbox(
   deps: CoreDeps,
@@ -70,6 +70,9 @@ export async function createMailbox(
     throw new DomainError('invalid_input', `domain must be one of: ${deps.settings.domains.join(', ')}`);
   }
   if (chosen && !isUser) throw new DomainError('forbidden', 'choosing an address needs an API key');
+  if (chosen && isReservedLocalPart(chosen.localPart)) {
+    throw new DomainError('address_reserved', `${chosen.localPart}@ is reserved for the domain's operators; choose another local part`);
+  }
   const group = input.group?.trim() || null;
   if (group !== null && group.length > 128) throw new DomainError('invalid_input', 'group is at most 128 characters');
 

@@ -31,6 +31,9 @@ export const HTTP_STATUS = {
   auth_failed: 401,
   auth_throttled: 429,
   encryption_required: 403,
+  address_reserved: 403,
+  too_many_unknown_recipients: 429,
+  server_busy: 503,
 } as const satisfies Record<ErrorCode, number>;
 
 export interface ErrorBody {
@@ -44,7 +47,7 @@ export function sendError(reply: FastifyReply, code: ErrorCode, message: string,
   if (code === 'quota_exceeded' || code === 'rate_limited') {
     reply.header('Retry-After', String(details?.retry_after ?? 60));
   }
-  if (code === 'storage_unavailable' || code === 'address_unavailable') reply.header('Retry-After', '5');
+  if (code === 'storage_unavailable' || code === 'address_unavailable' || code === 'server_busy') reply.header('Retry-After', '5');
   const body: ErrorBody = { ...details, error: code, message };
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }

@@ -34,6 +34,9 @@ export const MCP_HINTS = {
   auth_failed: 'the SMTP password must be an active Inboxd API key',
   auth_throttled: 'too many failed SMTP logins from this address; wait a minute',
   encryption_required: 'SMTP AUTH from another host needs STARTTLS or the implicit-TLS port first',
+  address_reserved: 'this local part is kept for the domain\'s operators (postmaster, abuse, ...); choose another local_part',
+  too_many_unknown_recipients: 'too many mail to unknown addresses from this client; wait and try again',
+  server_busy: 'Inboxd is busy; try again in a few seconds',
 } as const satisfies Record<ErrorCode, string>;
 
 const KNOWN = new Set<string>(ERROR_CODES);

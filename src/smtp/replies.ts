@@ -39,6 +39,9 @@ export const SMTP_REPLIES = {
   auth_failed: { code: 535, enhanced: '5.7.8', text: 'Authentication credentials invalid' },
   auth_throttled: { code: 421, enhanced: '4.7.0', text: 'Too many failed authentications, try again later' },
   encryption_required: { code: 538, enhanced: '5.7.11', text: 'Encryption required for requested authentication mechanism' },
+  address_reserved: { code: 550, enhanced: '5.1.1', text: 'Mailbox unavailable' },
+  too_many_unknown_recipients: { code: 421, enhanced: '4.7.0', text: 'Too many unknown recipients, try again later' },
+  server_busy: { code: 451, enhanced: '4.3.0', text: 'Server busy, try again later' },
 } as const satisfies Record<ErrorCode, SmtpReply>;
 
 /** the Error smtp-server turns into a reply line: `<code> <enhanced> <text>`. */
