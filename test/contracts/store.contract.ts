@@ -334,6 +334,32 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(listed.map((m) => m.seq)).toEqual(seqs);
     });
 
+    it('lets concurrent deliveries to several mailboxes succeed or fail each on its own', async () => {
+      const full = await store.createMailbox(newMailbox(), rules());
+      const a = await store.createMailbox(newMailbox(), rules());
+      const b = await store.createMailbox(newMailbox(), rules());
+      await store.insertMessages([newMessage(full.id, { maxMessages: 1 })]);
+      // arriving together, these are committed together (one group) on both stores
+      const settled = await Promise.allSettled([
+        store.insertMessages([newMessage(a.id), newMessage(b.id)]),
+        store.insertMessages([newMessage(b.id), newMessage(full.id, { maxMessages: 1 })]),
+        store.insertMessages([newMessage(a.id)]),
+        store.insertMessages([newMessage(`nope-${uniq()}`)]),
+        store.insertMessages([newMessage(b.id, { tag: 'last' })]),
+      ]);
+      expect(settled.map((s) => (s.status === 'fulfilled' ? 'ok' : (s.reason as DomainError).code))).toEqual(['ok', 'quota_exceeded', 'ok', 'mailbox_not_found', 'ok']);
+      // seq order across concurrent deliveries is the store's choice; no gap, no duplicate
+      const copies = settled.flatMap((s) => (s.status === 'fulfilled' ? s.value : []));
+      expect(copies.filter((m) => m.mailboxId === a.id).map((m) => m.seq).sort()).toEqual([1, 2]);
+      expect(copies.filter((m) => m.mailboxId === b.id).map((m) => m.seq).sort()).toEqual([1, 2]);
+      expect(await store.getMailboxById(a.id)).toMatchObject({ lastSeq: 2, messageCount: 2 });
+      expect(await store.getMailboxById(b.id)).toMatchObject({ lastSeq: 2, messageCount: 2 });
+      expect(await store.getMailboxById(full.id)).toMatchObject({ lastSeq: 1, messageCount: 1 });
+      const listed = await store.listMessages(b.id, { order: 'asc', limit: 10 });
+      expect(listed.map((m) => m.tag).sort()).toEqual(['last', null]);
+      for (const m of listed) expect((await store.getRawSource(b.id, m.id))?.length).toBeGreaterThan(0);
+    });
+
     it('holds the quota under concurrent delivery', async () => {
       const mb = await store.createMailbox(newMailbox(), rules());
       const settled = await Promise.allSettled(Array.from({ length: 20 }, () => store.insertMessages([newMessage(mb.id, { maxMessages: 5 })])));
