@@ -1,0 +1,320 @@
+"""``AsyncInboxd`` and ``AsyncMailbox``: the asyncio client, the same surface as ``_sync.py``
+with every call awaited (and ``async for`` over ``events()``); what each call asks of the server
+is written once in ``_calls.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any, AsyncIterator, Mapping
+
+import httpx
+
+from . import _calls, _http
+from ._sse import FINAL_EVENTS, HEALTHY_AFTER_SECONDS, Parser, Resume
+from ._sync import DEFAULT_WAIT_SECONDS, now_iso
+from .errors import InboxdError
+from .models import Attachment, MailboxInfo, Message
+
+
+class AsyncInboxd:
+    """the Inboxd client for asyncio: the same surface as ``Inboxd``, every call awaited.
+
+    Args:
+        base_url: the server's URL; default ``INBOXD_URL``, else ``http://127.0.0.1:8025``.
+        api_key: an API key (``ibx_…``); default ``INBOXD_API_KEY``. Without one, mailboxes are
+            anonymous and each handle keeps its own session token.
+        headers: extra headers for every request.
+        poll_seconds: the longest single long-poll request; a longer wait is several.
+        timeout: seconds for an ordinary request.
+
+    Example::
+
+        async with AsyncInboxd() as inboxd:
+            mailbox = await inboxd.create_mailbox(ttl_minutes=10)
+            message = await mailbox.wait(subject="Verify")
+            print(message.codes[0], message.links[0])
+    """
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        poll_seconds: float = _http.DEFAULT_POLL_SECONDS,
+        timeout: float = 30.0,
+    ) -> None:
+        self._s = _http.settings_from(base_url, api_key, headers, poll_seconds)
+        self._timeout = timeout
+        self._client = httpx.AsyncClient(timeout=timeout)
+
+    @property
+    def base_url(self) -> str:
+        return self._s.base_url
+
+    @property
+    def api_key(self) -> str | None:
+        return self._s.api_key
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def __aenter__(self) -> AsyncInboxd:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    # the one HTTP path: every call comes through here
+    async def _send(
+        self,
+        call: _calls.Call,
+        *,
+        session_token: str | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        args = _http.request_args(self._s, call.method, call.path, params=call.params, body=call.body, session_token=session_token, headers=headers)
+        try:
+            res = await self._client.request(**args, timeout=timeout if timeout is not None else self._timeout)
+        except httpx.HTTPError as err:
+            raise _http.network_error(call.method, self._s, call.path, err) from err
+        if res.is_success:
+            return res
+        raise _http.error_from(res, res.content)
+
+    async def _json(self, call: _calls.Call, **kw: Any) -> Any:
+        return _http.parse_json(await self._send(call, **kw), call.method, call.path)
+
+    async def create_mailbox(
+        self,
+        ttl_minutes: int | None = None,
+        group: str | None = None,
+        local_part: str | None = None,
+        *,
+        address: str | None = None,
+        domain: str | None = None,
+    ) -> AsyncMailbox:
+        """creates a mailbox. Anonymous (no API key): the handle keeps the session token.
+
+        Raises:
+            InboxdError: invalid_input (bad TTL, unknown domain) | forbidden (a chosen address
+                without an API key) | address_taken | quota_exceeded | rate_limited | unauthorized
+        """
+        info = await self._json(_calls.create_mailbox(ttl_minutes, group, local_part, address, domain))
+        return AsyncMailbox(self, info["address"], info.get("session_token"), MailboxInfo(info))
+
+    def mailbox(self, address: str, session_token: str | None = None) -> AsyncMailbox:
+        """a handle on an existing mailbox; makes no request."""
+        return AsyncMailbox(self, address, session_token or None)
+
+    async def mailboxes(self, group: str | None = None) -> list[MailboxInfo]:
+        """the API key owner's live mailboxes, optionally one group's."""
+        return [MailboxInfo(m) for m in await self._json(_calls.Call("GET", "/api/v1/mailboxes", {"group": group}))]
+
+    async def delete_group(self, group: str) -> dict[str, Any]:
+        """deletes every live mailbox of the key owner created with this group label
+        (``{"deleted": n, "addresses": [...]}``); needs an API key."""
+        return await self._json(_calls.Call("DELETE", "/api/v1/mailboxes", {"group": group}))
+
+    async def domains(self) -> dict[str, Any]:
+        """the receiving domains (``{"domains": [...], "default": ...}``)."""
+        return await self._json(_calls.Call("GET", "/api/v1/domains"))
+
+
+class AsyncMailbox:
+    """a handle on one mailbox; from ``AsyncInboxd.create_mailbox()`` or ``AsyncInboxd.mailbox(address)``.
+    ``str(mailbox)`` is its address."""
+
+    def __init__(self, client: AsyncInboxd, address: str, session_token: str | None = None, info: MailboxInfo | None = None) -> None:
+        self._c = client
+        self.address = address
+        self.session_token = session_token
+        self.info = info
+
+    def __str__(self) -> str:
+        return self.address
+
+    def __repr__(self) -> str:
+        return f"AsyncMailbox({self.address!r})"
+
+    async def _json(self, call: _calls.Call, **kw: Any) -> Any:
+        return await self._c._json(call, session_token=self.session_token, **kw)
+
+    async def _send(self, call: _calls.Call, **kw: Any) -> httpx.Response:
+        return await self._c._send(call, session_token=self.session_token, **kw)
+
+    async def refresh(self) -> MailboxInfo:
+        """fetches the mailbox (expiry, ``last_seq``, message count) into ``info``."""
+        self.info = MailboxInfo(await self._json(_calls.Call("GET", _http.mailbox_path(self.address))))
+        return self.info
+
+    async def messages(
+        self,
+        *,
+        after_seq: int | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+        unread: bool | None = None,
+        from_: str | None = None,
+        subject: str | None = None,
+        order: str | None = None,
+    ) -> list[Message]:
+        """message summaries (no bodies), newest first unless ``order="asc"``."""
+        call = _calls.list_messages(self.address, after_seq, limit, offset, unread, from_, subject, order)
+        return [Message(m, self) for m in await self._json(call)]
+
+    async def message(self, id: str) -> Message:
+        """the whole message (bodies, headers, attachments, codes, links); marks it read."""
+        return Message(await self._json(_calls.Call("GET", _http.mailbox_path(self.address, f"/messages/{_http.seg(id)}"))), self)
+
+    async def raw(self, id: str) -> bytes:
+        """the message's source exactly as received (an ``.eml`` file's bytes)."""
+        return (await self._send(_calls.Call("GET", _http.mailbox_path(self.address, f"/messages/{_http.seg(id)}/raw")))).content
+
+    async def attachment(self, id: str, n: int) -> Attachment:
+        """attachment ``n`` of message ``id``: its bytes, file name and type."""
+        res = await self._send(_calls.Call("GET", _http.mailbox_path(self.address, f"/messages/{_http.seg(id)}/attachments/{int(n)}")))
+        content_type = res.headers.get("content-type", "application/octet-stream").split(";")[0].strip()
+        return Attachment(_http.filename_from(res.headers.get("content-disposition")), content_type, res.content)
+
+    async def delete_message(self, id: str) -> None:
+        await self._send(_calls.Call("DELETE", _http.mailbox_path(self.address, f"/messages/{_http.seg(id)}")))
+
+    async def wait(
+        self,
+        *,
+        subject: str | None = None,
+        from_: str | None = None,
+        body: str | None = None,
+        pattern: str | None = None,
+        after_seq: int | None = None,
+        count: int = 1,
+        timeout: float = DEFAULT_WAIT_SECONDS,
+    ) -> Any:
+        """waits until a message matching the filters is there (at once if one already is) and
+        returns it; with ``count > 1``, a list of that many, oldest first. Text filters are
+        case-insensitive "contains"; ``pattern`` is an RE2 expression over subject and text.
+
+        Raises:
+            WaitTimeout: nothing matching within ``timeout`` seconds; its message lists what did
+                arrive and what was refused.
+            InboxdError: mailbox_expired, mailbox_not_found, invalid_input, ...
+        """
+        f = _calls.filters(from_, subject, body, pattern, after_seq)
+        started, deadline = now_iso(), time.monotonic() + timeout
+        while True:
+            chunk = max(0.0, min(deadline - time.monotonic(), self._c._s.poll_seconds))
+            try:
+                found = await self._json(_calls.wait_once(self.address, f, count, chunk), timeout=chunk + _http.ANSWER_GRACE_SECONDS)
+                messages = _calls.waited(found, self)
+                return messages[0] if count == 1 else messages
+            except InboxdError as err:
+                if err.code != "wait_timeout":
+                    raise
+                if deadline - time.monotonic() > 0:
+                    continue  # a long wait is several requests; the server re-checks stored mail each time
+                arrived = await self._arrived(after_seq)
+                refused = await self._refused(started)
+                raise _calls.timeout_error(self.address, f, count, timeout, err.status, err.details, arrived, refused) from None
+
+    async def _arrived(self, after_seq: int | None) -> list[Message]:
+        try:
+            return await self.messages(after_seq=after_seq, order="asc", limit=20)
+        except InboxdError:
+            return []
+
+    async def _refused(self, since_iso: str) -> list[dict[str, Any]]:
+        try:
+            return _calls.refused_since(await self.deliveries(limit=20), since_iso)
+        except InboxdError:
+            return []
+
+    async def expect_none(
+        self,
+        within: float,
+        *,
+        subject: str | None = None,
+        from_: str | None = None,
+        body: str | None = None,
+        pattern: str | None = None,
+        after_seq: int | None = None,
+    ) -> None:
+        """returns when no message matching the filters arrives within ``within`` seconds.
+        Stored messages count too: pass ``after_seq`` (e.g. ``mailbox.refresh().last_seq``) to
+        look only at new mail.
+
+        Raises:
+            UnexpectedMessage: one did (``details`` name it: ``message_id``, ``seq``, ``subject``).
+        """
+        f = _calls.filters(from_, subject, body, pattern, after_seq)
+        deadline = time.monotonic() + within
+        while True:
+            chunk = max(0.0, min(deadline - time.monotonic(), self._c._s.poll_seconds))
+            await self._send(_calls.expect_none_once(self.address, f, chunk), timeout=chunk + _http.ANSWER_GRACE_SECONDS)
+            if deadline - time.monotonic() <= 0:
+                return
+
+    async def latest_code(self) -> str | None:
+        """the first verification code of the newest message, or None."""
+        newest = await self.messages(limit=1)
+        return str(newest[0].codes[0]) if newest and newest[0].codes else None
+
+    async def extend(self, ttl_minutes: int | None = None) -> MailboxInfo:
+        """sets the mailbox to expire ``ttl_minutes`` from now (clamped to the plan)."""
+        body = {} if ttl_minutes is None else {"ttl_minutes": ttl_minutes}
+        self.info = MailboxInfo(await self._json(_calls.Call("PATCH", _http.mailbox_path(self.address), body=body)))
+        return self.info
+
+    async def delete(self) -> None:
+        """deletes the mailbox and its messages."""
+        await self._send(_calls.Call("DELETE", _http.mailbox_path(self.address)))
+
+    async def deliveries(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """recent delivery attempts, accepted or refused, newest first."""
+        return await self._json(_calls.Call("GET", _http.mailbox_path(self.address, "/deliveries"), {"limit": limit}))
+
+    async def events(self, since: int | None = None, *, idle_timeout: float = 75.0, max_attempts: int | None = None) -> AsyncIterator[dict[str, Any]]:
+        """the mailbox's events (``new_message``, ``message_deleted``, ``mailbox_deleted``,
+        ``mailbox_expired``) from the SSE stream, as dicts. It reconnects by itself and resumes
+        with ``Last-Event-ID``, so no message is missed or yielded twice; it ends after
+        ``mailbox_deleted`` / ``mailbox_expired``. ``since`` defaults to the ``last_seq`` when iteration starts
+        (pass it explicitly, e.g. ``(await mailbox.refresh()).last_seq``, to pin it earlier); 0
+        replays everything stored.
+
+        Raises:
+            InboxdError: the server refused the stream, or network_error after ``max_attempts``
+                failed attempts in a row.
+        """
+        resume = Resume((await self.refresh()).last_seq if since is None else since, max_attempts)
+        path = _http.mailbox_path(self.address, "/events")
+        timeout = httpx.Timeout(self._c._timeout, read=idle_timeout)
+        while True:
+            opened = 0.0
+            delivered = False
+            args = _http.request_args(self._c._s, "GET", path, session_token=self.session_token, headers=resume.headers())
+            try:
+                async with self._c._client.stream(**args, timeout=timeout) as res:
+                    if not res.is_success:
+                        raise _http.error_from(res, await res.aread())
+                    opened = time.monotonic()
+                    parser = Parser()
+                    async for line in res.aiter_lines():
+                        event = parser.feed(line)
+                        if event is None:
+                            continue
+                        delivered = True
+                        if not resume.keep(event):
+                            continue
+                        yield event
+                        if event.get("event") in FINAL_EVENTS:
+                            return
+            except httpx.HTTPError:
+                pass
+            healthy = delivered or (opened > 0 and time.monotonic() - opened >= HEALTHY_AFTER_SECONDS)
+            delay = resume.next_delay(healthy)
+            if delay is None:
+                raise InboxdError("network_error", 0, f"event stream for {self.address}: gave up after {max_attempts} failed attempts")
+            await asyncio.sleep(delay)
