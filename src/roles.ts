@@ -105,6 +105,9 @@ export async function startInboxd(config: Config, options: StartOptions = {}): P
         ses: sesSettings(config),
         logger: log,
         mcp: (await import('./mcp/http-handler.js')).createMcpHttpHandler(core, { maxWaitSeconds: config.wait_max_timeout }),
+        healthChecks: config.database_url
+          ? []
+          : [(await import('./store/sqlite/disk-check.js')).diskCheck({ dir: config.data_dir, minFreeBytes: config.disk_min_free_mb * 1_048_576, settingName: settingName('disk_min_free_mb') })],
         settings: {
           bodyLimit: config.http_body_limit,
           trustedProxies: config.trusted_proxies,

@@ -55,6 +55,7 @@ export const settings = {
   smtp_hostname: z.string().min(1).default('inboxd.local').describe('name the SMTP server gives in its greeting'),
   domains: domainList.default(['inboxd.test']).describe('receiving domains, comma-separated; the first is the default'),
   data_dir: z.string().min(1).default('./data').describe('folder of the SQLite file'),
+  disk_min_free_mb: nonNegInt.default(100).describe('free space (MB) the data directory\'s filesystem must keep with the SQLite store; below it /health reports the disk degraded (503), as it does when a write probe fails'),
   sqlite_synchronous: z.enum(['full', 'normal']).default('full').describe('SQLite synchronous mode: full makes every 250 durable on power loss; normal trades that for speed'),
   sqlite_busy_timeout: nonNegInt.default(5000).describe('milliseconds a SQLite writer waits for a lock before answering storage_unavailable (SMTP 451 4.3.0)'),
   database_url: z.string().url().optional().describe('PostgreSQL URL: chooses the PostgreSQL store'),

@@ -9,6 +9,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { CoreDeps } from '../core/context.js';
 import type { Delivery } from '../core/delivery.js';
+import type { HealthCheck } from '../core/health.js';
 import { RateLimiter } from '../core/rate-limit.js';
 import type { SesSettings } from '../ses/settings.js';
 import { errorHandler, sendError } from './errors.js';
@@ -50,6 +51,8 @@ export interface AppDeps {
   logger: object | false;
   /** the MCP server behind /mcp (mcp/http-handler.ts, given by roles.ts); none: no /mcp route */
   mcp?: McpEndpoint;
+  /** more parts for /health to report (the SQLite data disk); db and bus are always there. */
+  healthChecks?: readonly HealthCheck[];
 }
 
 /** same-origin is always allowed; others only when listed. A request with no Origin is not from a browser. */
@@ -131,7 +134,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     originAllowed: makeOriginCheck(settings.allowedOrigins),
   };
   const anonymousLimiter = new RateLimiter(settings.anonymousRatePerMinute, core.clock);
-  healthRoutes(app, core);
+  healthRoutes(app, core, deps.healthChecks);
   metricsRoutes(app, core, settings.metricsToken);
   domainRoutes(app, core);
   mailboxRoutes(app, core, anonymousLimiter);
