@@ -15,6 +15,7 @@ import { loadConfig } from '../src/config/load.js';
 import type { SettingKey } from '../src/config/schema.js';
 import type { Clock } from '../src/core/clock.js';
 import type { Bus } from '../src/core/events.js';
+import { type FeedConsumer, openFeeds } from '../src/core/feed.js';
 import { hashSecret, newApiKey } from '../src/core/tokens.js';
 import { dropSchema, uniqueName } from './scale-env.js';
 import { type Inboxd, startInboxd } from '../src/roles.js';
@@ -31,6 +32,12 @@ export interface TestServer {
   /** creates an anonymous mailbox; returns its address and session token. */
   anonymousMailbox(ttlMinutes?: number): Promise<{ address: string; token: string; body: any }>;
   ws(path: string): Promise<WsClient>;
+  /**
+   * resolves once exactly `count` feeds of `consumer` are open and live on this server (throws
+   * after `withinMs`, default 10 s): what happens next reaches them through the live path, not a
+   * stored-message scan.
+   */
+  feedsLive(consumer: FeedConsumer, count?: number, withinMs?: number): Promise<void>;
   /** opens an SSE stream with fetch; resolves once the response headers are in. */
   sse(path: string, headers?: Record<string, string>): Promise<SseClient>;
   close(): Promise<void>;
@@ -162,6 +169,13 @@ export async function startTestServer(overrides: Partial<Record<SettingKey, unkn
     },
     ws(path) {
       return connectWs(url.replace(/^http/, 'ws') + path);
+    },
+    async feedsLive(consumer, count = 1, withinMs = 10_000) {
+      const deadline = Date.now() + withinMs;
+      while (openFeeds(inboxd.core, consumer) !== count) {
+        if (Date.now() > deadline) throw new Error(`${openFeeds(inboxd.core, consumer)} ${consumer} feeds live, expected ${count}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
     },
     sse(path, headers = {}) {
       return connectSse(url + path, headers);

@@ -49,7 +49,8 @@ describe('inboxd client commands', { timeout: 90_000 }, () => {
 
   it('wait --code prints only the code of a message sent mid-wait (exit 0)', async () => {
     const waiting = runInboxd(['wait', address, '--code', '--from', 'shop.example', '--timeout', '20'], env);
-    await new Promise((r) => setTimeout(r, 1500));
+    // the CLI's wait is live on the server: the message can only reach it through the live path
+    await s.feedsLive('wait', 1, 60_000);
     await s.send({ from: 'noreply@shop.example', to: address, subject: 'Your sign-in code', text: 'Use 482913 to sign in, or https://shop.example/magic?t=xyz' });
     const r = await waiting;
     expect(r.stderr).toBe('');

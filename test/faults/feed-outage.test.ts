@@ -32,6 +32,8 @@ it('every consumer gets the message accepted while Redis was down, once Redis is
   await s.send({ to: address, subject: 'before', text: 'x' });
   expect((await ws.next((e) => e.event === 'new_message')).seq).toBe(1);
   expect((await sse.next((e) => e.event === 'new_message')).data.seq).toBe(1);
+  const waiting = s.api('GET', `/api/v1/mailboxes/${address}/messages/wait?timeout=120&after_seq=1`, { token });
+  await s.feedsLive('wait');
 
   await redis.kill();
   expect(await eventually(async () => !(await s.inboxd.core.bus.healthy()), 10_000)).toBe(true);
@@ -41,6 +43,9 @@ it('every consumer gets the message accepted while Redis was down, once Redis is
 
   expect(await ws.next((e) => e.event === 'new_message', 20_000)).toMatchObject({ seq: 2, subject: 'during the outage' });
   expect((await sse.next((e) => e.event === 'new_message', 20_000)).data).toMatchObject({ seq: 2, subject: 'during the outage' });
+  const waited = await waiting;
+  expect(waited.status).toBe(200);
+  expect(waited.body).toMatchObject({ seq: 2, subject: 'during the outage' });
   // the streams stayed up through the outage: nothing reconnected
   expect(ws.socket.readyState).toBe(ws.socket.OPEN);
   expect(openFeeds(s.inboxd.core, 'sse')).toBe(1);

@@ -19,7 +19,8 @@ describe('wait (long-poll)', () => {
   it('returns a message that arrives mid-wait, and one already there at once', async () => {
     const { address, token } = await s.anonymousMailbox();
     const waiting = s.api('GET', `/api/v1/mailboxes/${address}/messages/wait?timeout=10`, { token });
-    await delay(200);
+    // the wait has read the (empty) store and listens: the message can only come live
+    await s.feedsLive('wait');
     await s.send({ to: address, subject: 'Welcome aboard', text: 'code 551234' });
     const res = await waiting;
     expect(res.status).toBe(200);
@@ -52,7 +53,7 @@ describe('wait (long-poll)', () => {
     const box = await s.api('GET', `/api/v1/mailboxes/${address}`, { token });
     expect(box.body.last_seq).toBe(2);
     const waiting = s.api('GET', `/api/v1/mailboxes/${address}/messages/wait?timeout=10&after_seq=${box.body.last_seq}&subject=code`, { token });
-    await delay(100);
+    await s.feedsLive('wait');
     await s.send({ to: address, subject: 'Your new code', text: '111222' });
     expect((await waiting).body).toMatchObject({ seq: 3, subject: 'Your new code' });
   });
@@ -73,6 +74,7 @@ describe('wait (long-poll)', () => {
   it('waits for count=N messages', async () => {
     const { address, token } = await s.anonymousMailbox();
     const waiting = s.api('GET', `/api/v1/mailboxes/${address}/messages/wait?timeout=10&count=3`, { token });
+    await s.feedsLive('wait');
     for (let i = 1; i <= 3; i++) await s.send({ to: address, subject: `part ${i}`, text: 'x' });
     const res = await waiting;
     expect(res.status).toBe(200);
@@ -84,7 +86,7 @@ describe('wait (long-poll)', () => {
     const quiet = await s.api('GET', `/api/v1/mailboxes/${address}/messages/wait?timeout=0.3&expect=none`, { token });
     expect(quiet.status).toBe(204);
     const waiting = s.api('GET', `/api/v1/mailboxes/${address}/messages/wait?timeout=10&expect=none&subject=alert`, { token });
-    await delay(100);
+    await s.feedsLive('wait');
     await s.send({ to: address, subject: 'unrelated', text: 'x' });
     await s.send({ to: address, subject: 'ALERT: duplicate email', text: 'x' });
     const loud = await waiting;
@@ -127,7 +129,7 @@ describe('SSE', () => {
     const { address, token } = await s.anonymousMailbox();
     const url = `${s.url}/api/v1/mailboxes/${address}/events`;
     const live = readSse(url, { 'x-session-token': token }, (evs) => evs.some((e) => e.event === 'new_message'));
-    await delay(200);
+    await s.feedsLive('sse');
     await s.send({ to: address, subject: 'sse one', text: 'x' });
     const first = await live;
     const msg = first.find((e) => e.event === 'new_message')!;

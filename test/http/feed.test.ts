@@ -1,8 +1,12 @@
-// The event feed (core/feed.ts) through its WebSocket and SSE serialisers, on the pair under test:
-// under concurrent deliveries every client sees seq 1..N exactly once and in order, and a live
-// event that overtakes an earlier one (seq 2 published before seq 1) does not lose the earlier.
+// The event feed (core/feed.ts) through its consumers, on the pair under test: under concurrent
+// deliveries every WebSocket and SSE client sees seq 1..N exactly once and in order; a live event
+// that overtakes an earlier one (seq 3 published before seq 2) does not lose the earlier; and the
+// long-poll wait answers 410 when its mailbox expires (time moved by ManualClock) or is deleted
+// while it waits.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/core/clock.js';
 import { newMessageEvent } from '../../src/core/events.js';
+import { openFeeds } from '../../src/core/feed.js';
 import type { NewMessage } from '../../src/core/store.js';
 import { type SseClient, startTestServer, type TestServer, type WsClient } from '../harness.js';
 
@@ -89,5 +93,38 @@ describe('the event feed', () => {
     expect(wsSeqs(ws)).toEqual([]);
     ws.close();
     sse.close();
+  });
+});
+
+describe('the wait when its mailbox ends mid-wait', () => {
+  const clock = new ManualClock();
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ wait_max_timeout: 300 }, { clock });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('answers 410 when the TTL passes while it waits', async () => {
+    const { address, token } = await t.anonymousMailbox(1);
+    const waiting = t.api('GET', `/api/v1/mailboxes/${address}/messages/wait?timeout=300`, { token });
+    await t.feedsLive('wait');
+    // no sweeper tick: the feed sees the TTL pass on the clock by itself
+    clock.advance(61_000);
+    const res = await waiting;
+    expect(res.status).toBe(410);
+    expect(res.body).toMatchObject({ error: 'mailbox_expired' });
+    expect(openFeeds(t.inboxd.core, 'wait')).toBe(0);
+  });
+
+  it('answers 410 when the mailbox is deleted while it waits', async () => {
+    const { address, token } = await t.anonymousMailbox(10);
+    const waiting = t.api('GET', `/api/v1/mailboxes/${address}/messages/wait?timeout=300`, { token });
+    await t.feedsLive('wait');
+    expect((await t.api('DELETE', `/api/v1/mailboxes/${address}`, { token })).status).toBe(204);
+    const res = await waiting;
+    expect(res.status).toBe(410);
+    expect(res.body).toMatchObject({ error: 'mailbox_expired', message: 'the mailbox was deleted while waiting' });
   });
 });

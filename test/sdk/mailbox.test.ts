@@ -15,6 +15,8 @@ beforeAll(async () => {
 afterAll(() => s?.close());
 
 const later = (ms: number, fn: () => Promise<unknown>) => new Promise((r) => setTimeout(r, ms)).then(fn);
+/** runs `fn` once the server's wait is live: what `fn` sends can only reach it through the live path. */
+const whileWaiting = (fn: () => Promise<unknown>) => s.feedsLive('wait').then(fn);
 
 /** rejects with the InboxdError `p` throws. */
 async function failure(p: Promise<unknown>): Promise<InboxdError> {
@@ -46,7 +48,7 @@ describe('SDK mailboxes and messages', () => {
     const started = Date.now();
     const [message] = await Promise.all([
       mailbox.waitForMessage({ from: 'shop.example', subject: 'verify', timeoutMs: 15_000 }),
-      later(300, () =>
+      whileWaiting(() =>
         s.send({
           from: 'Shop <noreply@shop.example>',
           to: mailbox.address,
@@ -117,7 +119,7 @@ describe('SDK mailboxes and messages', () => {
 
     const [messages] = await Promise.all([
       mailbox.waitForMessages(3, { afterSeq: last_seq, timeoutMs: 15_000 }),
-      later(200, async () => {
+      whileWaiting(async () => {
         for (const n of [1, 2, 3]) await s.send({ to: mailbox.address, subject: `batch ${n}`, text: `number ${n}` });
       }),
     ]);
@@ -126,7 +128,7 @@ describe('SDK mailboxes and messages', () => {
 
     await mailbox.expectNoMessage({ withinMs: 400, afterSeq: 4 });
     const seen = await failure(
-      Promise.all([mailbox.expectNoMessage({ withinMs: 10_000, afterSeq: 4, subject: 'surprise' }), later(200, () => s.send({ to: mailbox.address, subject: 'surprise!', text: 'x' }))]),
+      Promise.all([mailbox.expectNoMessage({ withinMs: 10_000, afterSeq: 4, subject: 'surprise' }), whileWaiting(() => s.send({ to: mailbox.address, subject: 'surprise!', text: 'x' }))]),
     );
     expect(seen).toMatchObject({ code: 'unexpected_message', status: 409 });
     expect(seen.details).toMatchObject({ seq: 5, subject: 'surprise!' });

@@ -1,6 +1,6 @@
 /**
  * GET /api/v1/mailboxes/{address}/messages/wait: the long-poll. Returns the first matching
- * message (or `{messages}` with count > 1), 408 on timeout; with expect=none, 204 when nothing
+ * message (or `{messages}` with count > 1), 408 on timeout, 410 when the mailbox ends mid-wait; with expect=none, 204 when nothing
  * matching arrived and 409 when something did.
  */
 import type { FastifyInstance } from 'fastify';
@@ -31,7 +31,7 @@ export function waitRoutes(app: FastifyInstance, deps: CoreDeps, maxTimeoutSecon
       schema: {
         summary: 'Wait for a message (long-poll)',
         description:
-          'Returns at once when a matching message is already stored after `after_seq`, else blocks until one arrives or `timeout` seconds pass (408). ' +
+          'Returns at once when a matching message is already stored after `after_seq`, else blocks until one arrives or `timeout` seconds pass (408); 410 when the mailbox expires or is deleted while waiting. ' +
           'With `count=N`, waits for N matches and answers `{messages: [...]}`. With `expect=none`, answers 204 when nothing matching arrives within the timeout and 409 when something does.',
         tags: ['messages'],
         params: { type: 'object', required: ['address'], properties: { address: { type: 'string', maxLength: 254 } } },
