@@ -10,6 +10,7 @@ import { isOurDomain, parseAddress, type ParsedAddress } from './addresses.js';
 import type { Principal } from './auth.js';
 import type { CoreDeps } from './context.js';
 import { DomainError, isDomainError } from './errors.js';
+import type { EventHandler, NewMessageEvent } from './events.js';
 import { clampTtlMinutes } from './quota.js';
 import type { Mailbox, User } from './types.js';
 
@@ -122,4 +123,38 @@ export async function catchForReader(deps: CoreDeps, principal: Principal, addre
   const existing = await deps.store.getMailbox(parsed.address);
   if (existing && existing.deletedAt === null && existing.active && existing.expiresAt > deps.clock.now()) return;
   await catchMailbox(deps, parsed, owner);
+}
+
+/**
+ * the bus channel of an owner's caught mail ("All mail"): one stream for every caught mailbox,
+ * including ones created after the reader connected. Not an address (it starts with `@`), so it
+ * never meets a mailbox's own channel.
+ */
+export function catchAllChannel(ownerId: string): string {
+  return `@catch-all:${ownerId}`;
+}
+
+/** also tells the owner's "All mail" stream about a message in a caught mailbox; a bus failure is only logged. */
+export async function announceCaught(deps: CoreDeps, mailbox: Mailbox, event: NewMessageEvent): Promise<void> {
+  if (mailbox.group !== CATCH_ALL_GROUP) return;
+  try {
+    await deps.bus.publish(catchAllChannel(mailbox.ownerId), event);
+  } catch (err) {
+    deps.metrics.inc('inboxd_bus_publish_failures_total');
+    deps.log.warn({ component: 'bus', err, address: mailbox.address }, 'catch-all publish failed after commit');
+  }
+}
+
+/**
+ * the "All mail" channel a principal may follow: its own caught mail with a key, the unowned
+ * catches for a loopback reader in development. Checked before anything is sent, so a refusal
+ * is still an HTTP status.
+ * @throws DomainError unauthorized
+ */
+export function caughtMailFor(deps: CoreDeps, principal: Principal): { follow(handler: EventHandler): Promise<() => void> } {
+  let channel: string;
+  if (principal.kind === 'user') channel = catchAllChannel(principal.user.id);
+  else if (principal.kind === 'anonymous' && principal.local === true && deps.settings.catchAll.openToLoopback) channel = catchAllChannel(UNOWNED_CATCH_ALL);
+  else throw new DomainError('unauthorized', 'an API key is required to follow caught mail');
+  return { follow: (handler) => deps.bus.subscribe(channel, handler) };
 }

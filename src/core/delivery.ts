@@ -5,7 +5,7 @@
  * messages themselves.
  */
 import { isOurDomain, parseAddress } from './addresses.js';
-import { catches, catchMailbox } from './catch-all.js';
+import { announceCaught, catches, catchMailbox } from './catch-all.js';
 import type { CoreDeps } from './context.js';
 import { DomainError, type ErrorCode, isDomainError } from './errors.js';
 import { newMessageEvent, publishQuietly } from './events.js';
@@ -180,7 +180,9 @@ export function createDelivery(deps: CoreDeps, timeline?: Timeline): Delivery {
     // publish timeout (#14 item 9). A late or lost event is caught up from the store by the feed.
     for (const [i, m] of inserted.entries()) {
       const address = recipients[i]!.address;
-      void publishQuietly(deps, newMessageEvent(address, { id: m.id, seq: m.seq, receivedAt: now, from: content.from, subject: content.subject }));
+      const event = newMessageEvent(address, { id: m.id, seq: m.seq, receivedAt: now, from: content.from, subject: content.subject });
+      void publishQuietly(deps, event);
+      void announceCaught(deps, recipients[i]!.mailbox, event);
     }
     log.debug({ recipients: inserted.length, size: raw.length, source: meta.source }, 'delivered');
     return inserted;

@@ -14,6 +14,7 @@ import { RateLimiter } from '../core/rate-limit.js';
 import type { SesSettings } from '../ses/settings.js';
 import { errorHandler, sendError } from './errors.js';
 import { sseRoutes } from './realtime/sse.js';
+import { catchAllRoutes } from './routes/catch-all.js';
 import { wsRoutes } from './realtime/ws.js';
 import { redactUrl } from './request.js';
 import { addWireSchemas } from './schemas.js';
@@ -143,6 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   deliveryRoutes(app, core);
   if (deps.delivery && deps.ses) await app.register(sesRoutes({ core, delivery: deps.delivery, settings: deps.ses }));
   sseRoutes(app, core, realtime);
+  catchAllRoutes(app, core, realtime);
   wsRoutes(app, core, realtime);
   mcpRoutes(app, core, deps.mcp, settings.allowedOrigins);
   webRoutes(app, { distDir: defaultWebDistDir() });

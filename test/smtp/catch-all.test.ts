@@ -119,8 +119,11 @@ describe('catch-all domains with an owner', () => {
     expect(box.body.owner_type).toBe('api');
     expect(Math.round((Date.parse(box.body.expires_at) - Date.now()) / 60_000)).toBe(30);
     expect((await s.api('GET', `/api/v1/mailboxes/${address}/messages`, { token: key })).body[0].subject).toBe('to the owner');
-    // outside development nobody reads a caught mailbox without credentials
+    // outside development nobody reads a caught mailbox without credentials, nor follows caught mail
     expect((await s.api('GET', `/api/v1/mailboxes/${address}/messages`)).status).toBe(401);
+    const follow = await s.api('GET', '/api/v1/catch-all/events');
+    expect(follow.status).toBe(401);
+    expect(follow.body.error).toBe('unauthorized');
 
     // an address another owner used is quarantined: never caught
     const mine = await s.anonymousMailbox();

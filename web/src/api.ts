@@ -3,7 +3,8 @@
  * (an anonymous mailbox's session token, or an API key).
  */
 
-export type Cred = { kind: 'token'; value: string } | { kind: 'key'; value: string };
+/** `none`: a caught mailbox a development server shows this machine without credentials. */
+export type Cred = { kind: 'token'; value: string } | { kind: 'key'; value: string } | { kind: 'none' };
 
 // the wire shapes are the SDK's (STYLE: the UI knows the server through sdk/); types only, so
 // nothing of the SDK is bundled
@@ -28,7 +29,7 @@ export class ApiError extends Error {
 }
 
 function authHeaders(cred: Cred | null): Record<string, string> {
-  if (!cred) return {};
+  if (!cred || cred.kind === 'none') return {};
   return cred.kind === 'token' ? { 'X-Session-Token': cred.value } : { Authorization: `Bearer ${cred.value}` };
 }
 

@@ -16,8 +16,10 @@ async function createAnonymous(button: HTMLButtonElement): Promise<void> {
   button.disabled = true;
   button.setAttribute('aria-busy', 'true');
   try {
-    const m = await api.createMailbox(null);
-    remember(m, m.session_token ?? null);
+    // with an API key in this browser the mailbox is the key owner's (its plan, no anonymous cap)
+    const key = saved.apiKey();
+    const m = await api.createMailbox(key);
+    if (!key) remember(m, m.session_token ?? null);
     location.hash = `#/m/${encodeURIComponent(m.address)}`;
   } catch (err) {
     toast(err instanceof ApiError && err.status === 429 ? `Too many mailboxes: ${err.message}` : `Could not create a mailbox: ${errorText(err)}`, 'error');

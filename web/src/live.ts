@@ -42,7 +42,8 @@ export function openLive(opts: LiveOptions): { close(): void } {
     if (stopped) return;
     opts.onState({ kind: 'connecting' });
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const q = new URLSearchParams({ [opts.cred.kind === 'token' ? 'token' : 'api_key']: opts.cred.value, since: String(opts.since()) });
+    const q = new URLSearchParams({ since: String(opts.since()) });
+    if (opts.cred.kind !== 'none') q.set(opts.cred.kind === 'token' ? 'token' : 'api_key', opts.cred.value);
     const ws = new WebSocket(`${proto}//${location.host}/ws/inbox/${encodeURIComponent(opts.address)}?${q}`);
     socket = ws;
     ws.onopen = () => {

@@ -3,15 +3,18 @@
  *   #/                      home
  *   #/m/{address}           an inbox
  *   #/m/{address}/{id}      an inbox with a message open
+ *   #/all                   All mail: what catch-all caught, live
  */
 import './style.css';
 import { h, replace } from './dom';
+import { AllMail, NO_CREDENTIALS, openCaught } from './all-mail';
 import { render as renderHome } from './home';
 import { credFor, Inbox } from './inbox';
 import { timeLeft, timeLeftWords } from './util';
 
 const view = document.getElementById('view') as HTMLElement;
 let inbox: Inbox | null = null;
+let allMail: AllMail | null = null;
 
 function parseRoute(): { address: string | null; id: string | null } {
   const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map((p) => {
@@ -28,6 +31,17 @@ function parseRoute(): { address: string | null; id: string | null } {
 function route(): void {
   // the skip link and other in-page anchors are not routes
   if (location.hash && !location.hash.startsWith('#/')) return;
+  allMail?.dispose();
+  allMail = null;
+  if (location.hash === '#/all') {
+    inbox?.dispose();
+    inbox = null;
+    document.title = 'All mail · Inboxd';
+    allMail = new AllMail();
+    allMail.mount(view);
+    focusTitle();
+    return;
+  }
   const { address, id } = parseRoute();
   if (!address) {
     inbox?.dispose();
@@ -40,7 +54,7 @@ function route(): void {
   if (!inbox || inbox.address !== address) {
     inbox?.dispose();
     inbox = null;
-    const cred = credFor(address);
+    const cred = credFor(address) ?? (openCaught(address) ? NO_CREDENTIALS : null);
     if (!cred) {
       replace(
         view,

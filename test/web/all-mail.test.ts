@@ -1,0 +1,86 @@
+// "All mail" in a real browser (Debian's Chromium via playwright-core) on the development
+// defaults: an app with any SMTP user and password sends to addresses nobody created, and the
+// caught mail appears live without a reload and opens; the home page's create button uses the
+// API key loaded in the browser (issue #13.1, #13.5). A missing browser or build fails, never skips.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultWebDistDir } from '../../src/http/routes/web.js';
+import { startTestServer, type TestServer } from '../harness.js';
+
+const CHROMIUM = process.env.INBOXD_CHROMIUM ?? '/usr/bin/chromium';
+
+let s: TestServer;
+let context: BrowserContext;
+let page: Page;
+let profileDir: string;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: bash scripts/ensure-chromium.sh`);
+  if (!existsSync(join(defaultWebDistDir(), 'index.html'))) throw new Error(`web UI not built: run npm run build before these tests`);
+  s = await startTestServer({ env: 'development' }, { seededPlans: true });
+  profileDir = mkdtempSync(join(tmpdir(), 'inboxd-chromium-'));
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: false,
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1280, height: 860 },
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+}, 60_000);
+
+afterAll(async () => {
+  await context?.close();
+  await s?.close();
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+});
+
+async function appSends(to: string, subject: string): Promise<void> {
+  const t = nodemailer.createTransport({ host: '127.0.0.1', port: s.smtpPort, secure: false, ignoreTLS: true, auth: { user: 'myapp', pass: 'anything' } });
+  try {
+    await t.sendMail({ from: 'My App <app@example.com>', to, subject, text: 'Your code is 662211' });
+  } finally {
+    t.close();
+  }
+}
+
+describe('All mail', () => {
+  it('lists caught mail live without a reload, and opens a message, without credentials on a development server', async () => {
+    const first = `signup-${Date.now()}@customer.example`;
+    await appSends(first, 'Caught before the page opened');
+    await page.goto(s.url + '/');
+    await page.getByRole('link', { name: 'All mail' }).click();
+    await page.getByRole('heading', { name: 'All mail' }).waitFor();
+    await page.locator('#all-mail-list li', { hasText: 'Caught before the page opened' }).waitFor();
+    await expect.poll(() => page.locator('#all-mail-state').textContent()).toBe('live');
+
+    await page.evaluate(() => ((globalThis as unknown as { __noReload: number }).__noReload = 1));
+    const second = `reset-${Date.now()}@another.example`;
+    await appSends(second, 'Caught while watching');
+    const row = page.locator('#all-mail-list li', { hasText: 'Caught while watching' });
+    await row.waitFor({ timeout: 10_000 });
+    expect(await row.textContent()).toContain(second);
+    expect(await page.evaluate(() => (globalThis as unknown as { __noReload?: number }).__noReload)).toBe(1);
+
+    await row.getByRole('link', { name: 'Caught while watching' }).click();
+    await page.getByText('662211').first().waitFor();
+    expect(page.url()).toContain(`#/m/${encodeURIComponent(second)}/`);
+  });
+
+  it('creates a mailbox on the API key loaded in the browser', async () => {
+    const { key } = await s.userWithKey('pro');
+    await page.goto(s.url + '/#/');
+    await page.getByLabel('Paste a key to see and manage its mailboxes').fill(key);
+    await page.getByRole('button', { name: 'Use key' }).click();
+    await page.getByRole('button', { name: 'Create a mailbox' }).click();
+    const heading = page.locator('#addr-h');
+    await heading.waitFor();
+    const address = (await heading.textContent())!.trim();
+    const owned = await s.api('GET', `/api/v1/mailboxes/${address}`, { token: key });
+    expect(owned.status).toBe(200);
+    expect(owned.body.owner_type).toBe('api');
+  });
+});
