@@ -3,6 +3,8 @@
 #   1. clients/python/tests: the `inboxd` package and its pytest plugin, against a real
 #      `inboxd serve` this script starts (free ports, a temporary data directory, an API key made
 #      with `inboxd admin`), reached through INBOXD_URL / INBOXD_API_KEY as a user would;
+#   2. test/compat: clients this project did not write (smtplib, swaks, the official MCP SDK,
+#      httpx), each against servers the suite starts itself (it needs several configurations).
 # A venv is made here and every package is installed by name; a missing interpreter, package or
 # tool fails loudly. Only the server started here is stopped, by its pid.
 set -euo pipefail
@@ -51,6 +53,12 @@ WHEEL="$(ls "$WHEELS"/inboxd-*.whl)"
 "$PY" -m pip install -q --force-reinstall --no-deps "$WHEEL"
 echo "built and installed $(basename "$WHEEL")"
 
+echo "-- swaks (Debian's package)"
+bash scripts/ensure-swaks.sh
+
+echo "-- openssl (test certificates)"
+command -v openssl >/dev/null 2>&1 || fail "openssl is missing (apt-get install openssl)"
+
 echo "-- inboxd serve for the client suite"
 [ -f dist/main.js ] || fail "dist/main.js is missing: run npm run build first"
 export INBOXD_DATA_DIR="$DATA" INBOXD_LOG_LEVEL=info
@@ -59,12 +67,12 @@ KEY="$(node dist/main.js admin keys create --user python-tests@example.com --nam
 INBOXD_HTTP_PORT=0 INBOXD_SMTP_PORT=0 node dist/main.js serve >"$DATA/serve.log" 2>&1 &
 SERVER_PID=$!
 READY=""
-for _ in $(seq 1 150); do
+for _ in $(seq 1 600); do
   if READY="$(grep -m1 '"inboxd ready"' "$DATA/serve.log" 2>/dev/null)"; then break; fi
   kill -0 "$SERVER_PID" 2>/dev/null || { cat "$DATA/serve.log" >&2; fail "inboxd serve exited before it was ready"; }
   sleep 0.2
 done
-[ -n "$READY" ] || { cat "$DATA/serve.log" >&2; fail "inboxd serve was not ready within 30 s"; }
+[ -n "$READY" ] || { cat "$DATA/serve.log" >&2; fail "inboxd serve was not ready within 120 s"; }
 unset INBOXD_DATA_DIR INBOXD_LOG_LEVEL
 eval "$(printf '%s' "$READY" | "$PY" -c '
 import json, sys
@@ -86,3 +94,11 @@ run_pytest() {
 echo "-- pytest: clients/python"
 (cd clients/python && INBOXD_REPO="$ROOT" run_pytest -q -p no:cacheprovider tests)
 
+
+kill "$SERVER_PID" 2>/dev/null || true
+wait "$SERVER_PID" 2>/dev/null || true
+SERVER_PID=""
+unset INBOXD_URL INBOXD_API_KEY INBOXD_SMTP_HOST INBOXD_SMTP_PORT
+
+echo "-- pytest: test/compat (smtplib, swaks, the MCP SDK, httpx)"
+(cd test/compat && INBOXD_REPO="$ROOT" run_pytest -q -p no:cacheprovider -rxX .)

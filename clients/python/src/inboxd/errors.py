@@ -35,6 +35,9 @@ ERROR_CODES: tuple[str, ...] = (
     "auth_failed",
     "auth_throttled",
     "encryption_required",
+    "address_reserved",
+    "too_many_unknown_recipients",
+    "server_busy",
 )
 
 #: codes the client gives when the server gave no coded answer: ``internal_error`` (a 500),
