@@ -5,6 +5,7 @@
  */
 import { openMailbox, type Principal } from '../core/auth.js';
 import type { CoreDeps } from '../core/context.js';
+import { openFeed } from '../core/feed.js';
 import { createMailbox, deleteMailbox, listMailboxes } from '../core/mailboxes.js';
 import { listMessages, readMessage } from '../core/messages.js';
 import { waitForMessages } from '../core/wait.js';
@@ -53,9 +54,15 @@ export function createCoreOps(deps: CoreDeps, principal: () => Principal, client
     },
     async subscribe(address, onNewMessage) {
       const mailbox = await openMailbox(deps, principal(), address);
-      return deps.bus.subscribe(mailbox.address, (event) => {
-        if (event.event === 'new_message') onNewMessage(event);
+      // the feed, like every reader: a message published while the bus was away still comes
+      const feed = await openFeed(deps, mailbox, {
+        consumer: 'mcp',
+        onEvent: (event) => {
+          if (event.event === 'new_message') onNewMessage(event);
+        },
+        onError: (err) => deps.log.warn({ component: 'mcp', err, address: mailbox.address }, 'resource subscription ended: the store could not be read'),
       });
+      return () => feed.close();
     },
   };
 }

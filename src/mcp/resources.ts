@@ -1,8 +1,8 @@
 /**
  * MCP-native waiting: each mailbox is a resource a client can read and subscribe to.
  * `inbox://{address}` is the mailbox and its message list; `inbox://{address}/latest` is its newest
- * message. `resources/subscribe` listens to the mailbox through `ops.subscribe` (the Inboxd bus
- * in-process, the WebSocket stream over HTTP) and sends `notifications/resources/updated` when
+ * message. `resources/subscribe` listens to the mailbox through `ops.subscribe` (the mailbox's
+ * feed, core/feed.ts: in-process on /mcp, through the WebSocket stream over HTTP) and sends `notifications/resources/updated` when
  * mail arrives; unsubscribing, or the session closing, stops listening.
  */
 import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
