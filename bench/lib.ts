@@ -122,10 +122,10 @@ export interface InboxdOptions {
   nodeArgs?: string[];
 }
 
-/** lifts the seeded free plan's caps: the bench measures speed, not quotas. */
+/** lifts the seeded free plan's caps (up to 64 MB messages): the bench measures speed, not quotas. */
 async function lift(store: Store): Promise<void> {
   await store.migrate();
-  await store.updatePlan('free', { maxMailboxes: -1, maxMessagesPerMailbox: -1 });
+  await store.updatePlan('free', { maxMailboxes: -1, maxMessagesPerMailbox: -1, maxMessageBytes: 64 * 1024 * 1024 });
 }
 
 export function openStore(pair: Pair, where: { dataDir?: string; schema?: string }): Promise<Store> {

@@ -12,9 +12,12 @@ const benches: Record<string, () => Promise<(argv: string[]) => Promise<void>>> 
   growth: async () => (await import('./growth.js')).growth,
   connection: async () => (await import('./connection.js')).connection,
   cpu: async () => (await import('./cpu.js')).cpu,
+  memory: async () => (await import('./memory.js')).memory,
+  check: async () => (await import('./check.js')).check,
 };
 
 const [name, ...argv] = process.argv.slice(2);
+// `all` runs the measuring benches; `check` (which repeats some of them) is run by name
 if (!name || (name !== 'all' && !benches[name])) {
   console.error(`usage: npm run bench -- <${[...Object.keys(benches), 'all'].join('|')}> [--option value]`);
   process.exit(2);
@@ -23,7 +26,7 @@ if (!name || (name !== 'all' && !benches[name])) {
 const cpusAt = argv.indexOf('--server-cpus');
 if (cpusAt >= 0 && argv[cpusAt + 1]) process.env.BENCH_SERVER_CPUS = argv[cpusAt + 1];
 console.log(pinClient());
-for (const n of name === 'all' ? Object.keys(benches) : [name]) {
+for (const n of name === 'all' ? Object.keys(benches).filter((b) => b !== 'check') : [name]) {
   console.log(`\n=== ${n} ===`);
   await (await benches[n]!())(argv);
 }

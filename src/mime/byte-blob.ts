@@ -69,7 +69,7 @@ export class ByteBlob {
 export function installByteBlob(): void {
   const Fast = function Blob(parts?: unknown[], options?: { type?: string }) {
     const simple = (parts ?? []).every((p) => typeof p === 'string' || p instanceof Uint8Array || p instanceof ArrayBuffer);
-    return simple ? new ByteBlob(parts as Part[], options) : new Native(parts as BlobPart[], options);
+    return simple ? new ByteBlob(parts as Part[], options) : new Native(parts as ConstructorParameters<typeof Native>[0], options);
   } as unknown as typeof Blob;
   // instanceof Blob stays true for both kinds
   Object.defineProperty(Fast, Symbol.hasInstance, { value: (v: unknown) => v instanceof ByteBlob || v instanceof Native });
