@@ -3,6 +3,7 @@ with Last-Event-ID (nothing missed, nothing twice), and ends after mailbox_delet
 
 from __future__ import annotations
 
+import os
 from urllib.parse import urlsplit
 
 import pytest
@@ -14,7 +15,7 @@ from proxy import Proxy
 
 @pytest.fixture
 def proxy():
-    url = urlsplit(Inboxd(api_key="").base_url)
+    url = urlsplit(os.environ["INBOXD_URL"])
     p = Proxy(url.hostname, url.port)
     yield p
     p.close()
