@@ -61,18 +61,25 @@ describe('production defaults stay closed', () => {
 });
 
 describe('the development default (catch-all any, AUTH any, no owner)', () => {
-  it('takes mail from an app with any SMTP user and password to any address, readable over REST and waits from loopback', async () => {
+  it('takes mail from an app with any SMTP user and password to any address, readable over REST and waits from loopback', { timeout: 120_000 }, async () => {
     const s = await server({ env: 'development' }, { seededPlans: true });
     const address = unique('random-domain.example');
     const path = `/api/v1/mailboxes/${address}`;
-    // a wait on the address before anything was sent to it
-    const waiting = s.api('GET', `${path}/messages/wait?timeout=20`);
+    // a wait on the address before anything was sent to it, over REST and by `inboxd wait` (no credentials)
+    const waiting = s.api('GET', `${path}/messages/wait?timeout=60`);
+    const { runInboxd } = await import('../cli/run.js');
+    const cli = runInboxd(['wait', address, '--timeout', '60', '--json'], { INBOXD_URL: s.url, INBOXD_API_KEY: '', INBOXD_TOKEN: '' }, 90_000);
+    const until = Date.now() + 60_000;
+    while ((await s.api('GET', path)).status !== 200 && Date.now() < until) await new Promise((r) => setImmediate(r));
     const info = await sendAs(s, address, 'first try', { user: 'myapp', pass: 'secret' });
     expect(info.accepted).toEqual([address]);
     expect(info.response).toMatch(/^250 2\.0\.0 Ok: queued as \S+$/);
     const waited = await waiting;
     expect(waited.status).toBe(200);
     expect(waited.body.subject).toBe('first try');
+    const r = await cli;
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).subject).toBe('first try');
 
     const box = await s.api('GET', path);
     expect(box.status).toBe(200);
