@@ -104,7 +104,7 @@ export async function startInboxd(config: Config, options: StartOptions = {}): P
         delivery,
         ses: sesSettings(config),
         logger: log,
-        mcp: (await import('./mcp/http-handler.js')).createMcpHttpHandler(core, { maxWaitSeconds: config.wait_max_timeout }),
+        mcp: (await import('./mcp/http-handler.js')).createMcpHttpHandler(core, { maxWaitSeconds: config.wait_max_timeout, keyRecheckMs: config.ws_ping_interval * 1000 }),
         healthChecks: config.database_url
           ? []
           : [(await import('./store/sqlite/disk-check.js')).diskCheck({ dir: config.data_dir, minFreeBytes: config.disk_min_free_mb * 1_048_576, settingName: settingName('disk_min_free_mb') })],

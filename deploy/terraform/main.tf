@@ -83,6 +83,7 @@ module "ecs" {
   alb_security_group_id = module.alb.security_group_id
   target_group_arn      = module.alb.target_group_arn
   mail_domain           = var.mail_domain
+  api_domain            = var.api_domain
   sns_topic_arn         = module.sns.topic_arn
   raw_mail_bucket_arn   = module.mail_bucket.bucket_arn
   raw_mail_bucket_name  = module.mail_bucket.bucket_name

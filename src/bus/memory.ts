@@ -2,10 +2,26 @@
  * The in-process bus: the embedded default. Handlers run synchronously in publish order; a
  * throwing handler is isolated so one bad subscriber cannot starve the others.
  */
-import type { Bus, EventHandler, MailboxEvent } from '../core/events.js';
+import type { Bus, ControlEvent, ControlHandler, EventHandler, MailboxEvent } from '../core/events.js';
 
 export class MemoryBus implements Bus {
   private readonly handlers = new Map<string, Set<EventHandler>>();
+  private readonly control = new Set<ControlHandler>();
+
+  async publishControl(event: ControlEvent): Promise<void> {
+    for (const h of [...this.control]) {
+      try {
+        h(event);
+      } catch {
+        // as for mailbox events: one listener's failure is its own
+      }
+    }
+  }
+
+  async subscribeControl(handler: ControlHandler): Promise<() => void> {
+    this.control.add(handler);
+    return () => void this.control.delete(handler);
+  }
 
   async publish(address: string, event: MailboxEvent): Promise<void> {
     const set = this.handlers.get(address);
@@ -35,5 +51,6 @@ export class MemoryBus implements Bus {
 
   async close(): Promise<void> {
     this.handlers.clear();
+    this.control.clear();
   }
 }

@@ -12,13 +12,13 @@
  */
 import { Redis, type RedisOptions } from 'ioredis';
 import { DomainError } from '../core/errors.js';
-import type { Bus, EventHandler, MailboxEvent } from '../core/events.js';
+import type { Bus, ControlEvent, ControlHandler, EventHandler, MailboxEvent } from '../core/events.js';
 import type { Logger } from '../core/log.js';
 
 export interface RedisBusOptions {
   /** redis:// or rediss:// (TLS); passed to ioredis as is. */
   url: string;
-  /** inserted into channel names, `inboxd:<keyPrefix>mailbox:<address>`; include your separator. */
+  /** inserted into channel names, `inboxd:<keyPrefix>mailbox:<address>` and `inboxd:<keyPrefix>control`; include your separator. */
   keyPrefix?: string;
   /** how long a publish (or a health PING) may wait for Redis before it fails. */
   commandTimeoutMs?: number;
@@ -45,8 +45,11 @@ export class RedisBus implements Bus {
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
   private readonly prefix: string;
+  /** the one channel of ControlEvents (key revocations). */
+  private readonly controlChannel: string;
   private readonly subscribeTimeoutMs: number;
-  private readonly handlers = new Map<string, Set<EventHandler>>();
+  /** by channel; a channel's handlers all take the same kind of event (mailbox or control). */
+  private readonly handlers = new Map<string, Set<(event: never) => void>>();
   private readonly resyncs = new Map<string, Set<() => void>>();
   /** channels whose UNSUBSCRIBE could not be sent (Redis down): retried once it is back. */
   private readonly stale = new Set<string>();
@@ -55,6 +58,7 @@ export class RedisBus implements Bus {
 
   constructor(options: RedisBusOptions) {
     this.prefix = `inboxd:${options.keyPrefix ?? ''}mailbox:`;
+    this.controlChannel = `inboxd:${options.keyPrefix ?? ''}control`;
     this.subscribeTimeoutMs = options.subscribeTimeoutMs ?? 3000;
     this.log = options.log?.child({ component: 'bus' });
     const maxDelay = options.maxReconnectDelayMs ?? 2000;
@@ -103,8 +107,20 @@ export class RedisBus implements Bus {
   }
 
   async publish(address: string, event: MailboxEvent): Promise<void> {
+    return this.send(this.prefix + address, event);
+  }
+
+  async publishControl(event: ControlEvent): Promise<void> {
+    return this.send(this.controlChannel, event);
+  }
+
+  async subscribeControl(handler: ControlHandler): Promise<() => void> {
+    return this.listen(this.controlChannel, handler);
+  }
+
+  private async send(channel: string, event: MailboxEvent | ControlEvent): Promise<void> {
     try {
-      await this.publisher.publish(this.prefix + address, JSON.stringify(event));
+      await this.publisher.publish(channel, JSON.stringify(event));
     } catch (err) {
       this.publishFailures += 1;
       throw new DomainError('storage_unavailable', `event bus unavailable: ${err instanceof Error ? err.message : String(err)}`);
@@ -118,8 +134,11 @@ export class RedisBus implements Bus {
    * answer proves the channel is live on the current connection (it may have just reconnected).
    */
   async subscribe(address: string, handler: EventHandler, onResync?: () => void): Promise<() => void> {
+    return this.listen(this.prefix + address, handler, onResync);
+  }
+
+  private async listen(channel: string, handler: (event: never) => void, onResync?: () => void): Promise<() => void> {
     if (this.closed) throw new DomainError('storage_unavailable', 'event bus closed');
-    const channel = this.prefix + address;
     let set = this.handlers.get(channel);
     if (!set) this.handlers.set(channel, (set = new Set()));
     set.add(handler);
@@ -174,9 +193,9 @@ export class RedisBus implements Bus {
   private dispatch(channel: string, payload: string): void {
     const set = this.handlers.get(channel);
     if (!set) return;
-    let event: MailboxEvent;
+    let event: never;
     try {
-      event = JSON.parse(payload) as MailboxEvent;
+      event = JSON.parse(payload) as never;
     } catch {
       this.log?.warn({ channel }, 'ignored a malformed event');
       return;

@@ -9,6 +9,8 @@ import type { Plan } from '../core/types.js';
 import type { Logger } from '../core/log.js';
 import { createLogger } from '../log.js';
 import { openStore, startupDeadline } from '../startup.js';
+import { createBus } from '../bus/create-bus.js';
+import { announceRevocation } from '../core/keys.js';
 import type { Store } from '../core/store.js';
 import { configFromProcess } from './env-config.js';
 
@@ -26,10 +28,15 @@ const OPTIONS = {
   plan: { type: 'string' },
   user: { type: 'string' },
   name: { type: 'string' },
+  id: { type: 'string' },
   ...Object.fromEntries(Object.keys(PLAN_LIMITS).map((k) => [k, { type: 'string' }])),
 } as const;
 
 type Values = { [k: string]: string | boolean | undefined };
+
+/** warnings as one line on stderr, so stdout stays the command's answer (--json included). */
+const warnLine = (_obj: object, msg?: string) => void process.stderr.write(`inboxd admin: ${msg ?? 'warning'}\n`);
+const stderrLog: Logger = { error: warnLine, warn: warnLine, info: () => undefined, debug: () => undefined, child: () => stderrLog };
 
 function required(values: Values, name: string): string {
   const v = values[name];
@@ -64,7 +71,7 @@ const planJson = (p: Plan) => ({
   max_message_bytes: p.maxMessageBytes,
 });
 
-async function run(store: Store, resource: string | undefined, action: string | undefined, values: Values): Promise<void> {
+async function run(store: Store, resource: string | undefined, action: string | undefined, values: Values, announce: (keyId: string) => Promise<void>): Promise<void> {
   const json = values.json === true;
   const what = `${resource ?? ''} ${action ?? ''}`.trim();
   switch (what) {
@@ -115,8 +122,14 @@ async function run(store: Store, resource: string | undefined, action: string | 
       return print(
         json,
         keys.map((k) => ({ id: k.id, name: k.name, prefix: k.prefix, created_at: new Date(k.createdAt).toISOString(), active: k.active })),
-        keys.map((k) => `${k.prefix}…\t${k.name}\t${new Date(k.createdAt).toISOString()}\t${k.active ? 'active' : 'revoked'}`).join('\n') || '(no keys)',
+        keys.map((k) => `${k.id}\t${k.prefix}…\t${k.name}\t${new Date(k.createdAt).toISOString()}\t${k.active ? 'active' : 'revoked'}`).join('\n') || '(no keys)',
       );
+    }
+    case 'keys revoke': {
+      const key = await store.revokeApiKey(required(values, 'id'));
+      if (!key) throw new DomainError('not_found', `no API key with id ${String(values.id)} (inboxd admin keys list --user E shows ids)`);
+      await announce(key.id);
+      return print(json, { id: key.id, name: key.name, prefix: key.prefix, active: key.active }, `revoked API key ${key.prefix}… (${key.name}, id ${key.id})`);
     }
     default:
       throw new DomainError('invalid_input', `unknown admin command "${what}"; see inboxd --help`);
@@ -138,7 +151,18 @@ export async function admin(argv: string[]): Promise<number> {
   const store = await openStore(config, createLogger(config.log_level, 2) as unknown as Logger, startupDeadline(config));
   try {
     if (config.migrate) await store.migrate();
-    await run(store, resource, action, parsed.values as Values);
+    // the servers hear of a revocation on the bus when they share one with us (Redis); on the
+    // embedded pair their streams find out at their next re-check
+    const announce = async (keyId: string) => {
+      if (!config.redis_url) return;
+      const bus = await createBus(config);
+      try {
+        await announceRevocation({ bus, log: stderrLog }, keyId);
+      } finally {
+        await bus.close();
+      }
+    };
+    await run(store, resource, action, parsed.values as Values, announce);
     return 0;
   } catch (err) {
     if (isDomainError(err)) {

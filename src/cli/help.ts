@@ -11,7 +11,7 @@ const SERVER_FLAGS = '  every server setting is also a flag and an INBOXD_* vari
 const ADMIN = `  inboxd admin plans list | plans create|update --name P [--max-mailboxes N] [--max-messages-per-mailbox N]
                [--default-ttl-minutes N] [--max-ttl-minutes N] [--max-message-bytes N]   (-1 = unlimited)
   inboxd admin users create --email E [--plan P] | users list
-  inboxd admin keys create --user E [--name N] | keys list --user E
+  inboxd admin keys create --user E [--name N] | keys list --user E | keys revoke --id ID
   --json prints JSON for scripts`;
 
 export const MCP_USAGE = `usage: INBOXD_URL=http://127.0.0.1:8025 INBOXD_API_KEY=ibx_… inboxd mcp [--url URL]

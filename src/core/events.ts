@@ -39,6 +39,17 @@ export type MailboxEvent = NewMessageEvent | MailboxExpiredEvent | MailboxDelete
 
 export type EventHandler = (event: MailboxEvent) => void;
 
+/** an API key was revoked: every node closes the streams and MCP sessions that key opened. */
+export interface KeyRevokedEvent {
+  event: 'key_revoked';
+  key_id: string;
+}
+
+/** events about credentials rather than a mailbox, heard by every node (one channel for all). */
+export type ControlEvent = KeyRevokedEvent;
+
+export type ControlHandler = (event: ControlEvent) => void;
+
 /**
  * publish/subscribe per mailbox address. `publish` resolves once the event left this process
  * (memory: delivered to local handlers); it may reject when the transport is down, and callers
@@ -52,6 +63,10 @@ export interface Bus {
    * events published meanwhile were lost, so the subscriber reads what it missed from the store.
    */
   subscribe(address: string, handler: EventHandler, onResync?: () => void): Promise<() => void>;
+  /** publishes on the control channel; may reject when the transport is down (listeners also re-check on their own). */
+  publishControl(event: ControlEvent): Promise<void>;
+  /** listens to the control channel of every node; the returned function stops listening. */
+  subscribeControl(handler: ControlHandler): Promise<() => void>;
   /** true when the bus can publish right now. */
   healthy(): Promise<boolean>;
   close(): Promise<void>;
@@ -85,6 +100,10 @@ export function messageDeletedEvent(address: string, m: { id: string; seq: numbe
 
 export function mailboxExpiredEvent(mailbox: { address: string; expiresAt: number }): MailboxExpiredEvent {
   return { event: 'mailbox_expired', address: mailbox.address, expires_at: new Date(mailbox.expiresAt).toISOString() };
+}
+
+export function keyRevokedEvent(keyId: string): KeyRevokedEvent {
+  return { event: 'key_revoked', key_id: keyId };
 }
 
 export function mailboxDeletedEvent(address: string): MailboxDeletedEvent {

@@ -109,6 +109,14 @@ export interface Store {
   /** the active key with that hash and its active user, or null; records last use. */
   findApiKey(keyHash: string, now: number): Promise<{ key: ApiKey; user: User } | null>;
   listApiKeys(userId: string): Promise<ApiKey[]>;
+  /**
+   * marks the key revoked (findApiKey stops finding it at once); `userId` limits it to that
+   * owner's keys. The key as it is now (also when it was already revoked), or null when there is
+   * no such key (for that owner).
+   */
+  revokeApiKey(id: string, userId?: string): Promise<ApiKey | null>;
+  /** true while the key and its user are both active (streams re-check the key that opened them). */
+  apiKeyActive(id: string): Promise<boolean>;
 
   /**
    * creates a mailbox, atomically checking the owner's active-mailbox cap and the address's

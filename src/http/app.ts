@@ -6,13 +6,14 @@ import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import type { CoreDeps } from '../core/context.js';
 import type { Delivery } from '../core/delivery.js';
 import type { HealthCheck } from '../core/health.js';
 import { RateLimiter } from '../core/rate-limit.js';
 import type { SesSettings } from '../ses/settings.js';
 import { errorHandler, sendError } from './errors.js';
+import { hostAllowed } from './host-check.js';
 import { sseRoutes } from './realtime/sse.js';
 import { catchAllRoutes } from './routes/catch-all.js';
 import { wsRoutes } from './realtime/ws.js';
@@ -21,6 +22,7 @@ import { addWireSchemas } from './schemas.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { domainRoutes } from './routes/domains.js';
 import { healthRoutes } from './routes/health.js';
+import { keyRoutes } from './routes/keys.js';
 import { type McpEndpoint, mcpRoutes } from './routes/mcp.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { mailboxRoutes } from './routes/mailboxes.js';
@@ -133,6 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     pingIntervalMs: settings.pingIntervalMs,
     maxBufferedBytes: settings.maxBufferedBytes,
     originAllowed: makeOriginCheck(settings.allowedOrigins),
+    hostAllowed: (request: FastifyRequest) => hostAllowed(request, settings.allowedOrigins),
   };
   const anonymousLimiter = new RateLimiter(settings.anonymousRatePerMinute, core.clock);
   healthRoutes(app, core, deps.healthChecks);
@@ -142,6 +145,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   waitRoutes(app, core, settings.waitMaxTimeoutSeconds);
   messageRoutes(app, core);
   deliveryRoutes(app, core);
+  keyRoutes(app, core);
   if (deps.delivery && deps.ses) await app.register(sesRoutes({ core, delivery: deps.delivery, settings: deps.ses }));
   sseRoutes(app, core, realtime);
   catchAllRoutes(app, core, realtime);

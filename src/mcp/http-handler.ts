@@ -6,7 +6,8 @@
  * Sessions, not stateless requests: resource subscriptions and progress need a server that
  * outlives one POST (notifications go out on the session's GET stream). Sessions live in this
  * process's memory, so several nodes behind a load balancer need affinity on `Mcp-Session-Id`;
- * a client that lands elsewhere gets 404 and re-initialises, as the MCP spec prescribes.
+ * a client that lands elsewhere gets 404 and re-initialises, as the MCP spec prescribes. A
+ * revoked key's sessions are closed (announced on the bus's control channel, and re-checked).
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -14,6 +15,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Principal } from '../core/auth.js';
 import type { CoreDeps } from '../core/context.js';
+import { isKeyActive, onKeyRevoked } from '../core/keys.js';
 import { createCoreOps } from './ops-core.js';
 import { createMcpServer } from './server.js';
 
@@ -28,6 +30,8 @@ export interface McpHttpOptions {
   idleTimeoutMs?: number;
   /** sessions one key may hold; opening one more closes its least recently used. */
   maxSessionsPerKey?: number;
+  /** how often open sessions' keys are re-checked (revocations the bus did not carry). */
+  keyRecheckMs?: number;
 }
 
 interface Session {
@@ -50,11 +54,29 @@ export function createMcpHttpHandler(deps: CoreDeps, opts: McpHttpOptions) {
   const perKey = opts.maxSessionsPerKey ?? 32;
   const onUnexpected = (err: unknown) => deps.log.error({ component: 'mcp', err }, 'MCP tool failed');
 
+  const recheckMs = opts.keyRecheckMs ?? 60_000;
+  const closeKey = (keyId: string) => {
+    for (const s of sessions.values()) if (s.keyId === keyId) void s.close();
+  };
+  // a revoked key's sessions end at once, whichever node revoked it (core/keys.ts)
+  const stopListening = onKeyRevoked(deps, closeKey);
+  stopListening.catch((err: unknown) => deps.log.warn({ component: 'mcp', err }, 'not listening for key revocations; sessions rely on the re-check'));
+
   const reaper = setInterval(() => {
     const now = Date.now();
     for (const s of sessions.values()) if (s.open === 0 && now - s.lastSeen > idleMs) void s.close();
   }, Math.min(idleMs, 60_000));
   reaper.unref();
+  // what the bus cannot carry (an outage, `inboxd admin` on the embedded pair) the re-check finds
+  const recheck = setInterval(() => {
+    for (const keyId of new Set([...sessions.values()].map((s) => s.keyId))) {
+      isKeyActive(deps, keyId).then(
+        (active) => active || closeKey(keyId),
+        () => undefined,
+      );
+    }
+  }, recheckMs);
+  recheck.unref();
 
   const track = (s: Session, res: ServerResponse) => {
     s.lastSeen = Date.now();
@@ -123,6 +145,8 @@ export function createMcpHttpHandler(deps: CoreDeps, opts: McpHttpOptions) {
     /** closes every session (their streams end), for shutdown. */
     async close(): Promise<void> {
       clearInterval(reaper);
+      clearInterval(recheck);
+      await stopListening.then((stop) => stop()).catch(() => undefined);
       await Promise.all([...sessions.values()].map((s) => s.close()));
     },
     /** open sessions, for tests and metrics. */

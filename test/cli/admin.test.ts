@@ -75,6 +75,31 @@ describe('inboxd admin', () => {
     }
   });
 
+  it('revokes a key: refused at once, and a WebSocket it opened closes (bus on the scale pair, re-check on the embedded one)', async () => {
+    // on the scale pair the CLI and the server share Redis, so the revocation is announced there
+    const bus = scale ? { redis_url: process.env.INBOXD_TEST_REDIS_URL!, redis_key_prefix: `${schema}:` } : {};
+    const cliEnv = scale ? { ...env, INBOXD_REDIS_URL: bus.redis_url!, INBOXD_REDIS_KEY_PREFIX: bus.redis_key_prefix! } : env;
+    const s = await startTestServer({ ...serverOn, ...bus, ws_ping_interval: 1 });
+    try {
+      // the user and key come through the store (each CLI run costs seconds on a busy machine)
+      const user = await s.userWithKey('pro');
+      const made = { key: user.key, id: (await s.inboxd.core.store.listApiKeys(user.userId))[0]!.id };
+      const box = await s.api('POST', '/api/v1/mailboxes', { token: made.key, body: {} });
+      expect(box.status).toBe(201);
+      const ws = await s.ws(`/ws/inbox/${box.body.address}?api_key=${made.key}`);
+      const revoked = await runInboxd(['admin', 'keys', 'revoke', '--id', made.id, '--json'], cliEnv);
+      expect(revoked.code).toBe(0);
+      expect(JSON.parse(revoked.stdout)).toMatchObject({ id: made.id, active: false });
+      expect((await s.api('GET', '/api/v1/mailboxes', { token: made.key })).status).toBe(401);
+      expect(await ws.closed).toEqual({ code: 1008, reason: 'unauthorized' });
+      const unknown = await runInboxd(['admin', 'keys', 'revoke', '--id', 'no-such-key'], env);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain('not_found');
+    } finally {
+      await s.inboxd.close();
+    }
+  }, 90_000);
+
   it('stops start-up on a bad setting with a message naming the variable and the flag', async () => {
     const res = await runInboxd(['serve'], { ...env, INBOXD_SMTP_PORT: 'abc' });
     expect(res.code).toBe(1);

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Bus, MailboxEvent, NewMessageEvent } from '../../src/core/events.js';
+import { type Bus, keyRevokedEvent, type MailboxEvent, type NewMessageEvent } from '../../src/core/events.js';
 
 const WAIT_MS = 5000;
 
@@ -145,6 +145,23 @@ export function describeBusContract(name: string, makeBus: () => Promise<Bus>, o
       expect(await bus.healthy()).toBe(true);
     });
 
+    it('carries control events (key revocations) to every control listener, apart from mailbox channels', async () => {
+      const got: unknown[] = [];
+      const stop = await bus.subscribeControl((e) => got.push(e));
+      const a = addr();
+      const mail = await listen(bus, a);
+      const keyId = `k-${randomBytes(4).toString('hex')}`;
+      await bus.publishControl(keyRevokedEvent(keyId));
+      // ordering per publisher: once the sentinel arrived, the control event had its chance
+      await bus.publish(a, newMessage(a, 1));
+      await mail.waitFor(1);
+      for (let i = 0; i < 100 && !got.some((e) => (e as { key_id?: string }).key_id === keyId); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(got).toContainEqual({ event: 'key_revoked', key_id: keyId });
+      expect(mail.events).toEqual([newMessage(a, 1)]);
+      stop();
+      mail.unsubscribe();
+    });
+
     if (options.makePeer) {
       const makePeer = options.makePeer;
       it('delivers across instances: published on one node, heard on another', async () => {
@@ -157,6 +174,9 @@ export function describeBusContract(name: string, makeBus: () => Promise<Bus>, o
           await peer.publish(a, newMessage(a, 2));
           expect(await there.waitFor(2)).toEqual(expect.arrayContaining([newMessage(a, 1), newMessage(a, 2)]));
           expect(await here.waitFor(2)).toEqual(expect.arrayContaining([newMessage(a, 1), newMessage(a, 2)]));
+          // a revocation published on one node reaches the control listeners of the other
+          const heard = new Promise<unknown>((resolve) => void peer.subscribeControl(resolve).then(() => bus.publishControl(keyRevokedEvent('k-across'))));
+          expect(await heard).toEqual({ event: 'key_revoked', key_id: 'k-across' });
         } finally {
           await peer.close();
         }

@@ -169,6 +169,23 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(listed[0]).toMatchObject({ id: key.id, lastUsedAt: now + 5 });
     });
 
+    it('revokes an API key at once, only for its owner when one is named', async () => {
+      const user = await store.createUser({ email: `r-${uniq()}@example.com`, plan: 'free' });
+      const other = await store.createUser({ email: `o-${uniq()}@example.com`, plan: 'free' });
+      const keyHash = randomBytes(32).toString('hex');
+      const key = await store.createApiKey({ userId: user.id, name: 'ci', keyHash, prefix: 'ibx_revoke' });
+      expect(await store.apiKeyActive(key.id)).toBe(true);
+      expect(await store.revokeApiKey(key.id, other.id)).toBeNull();
+      expect(await store.apiKeyActive(key.id)).toBe(true);
+      expect(await store.revokeApiKey(key.id, user.id)).toMatchObject({ id: key.id, active: false });
+      expect(await store.findApiKey(keyHash, now)).toBeNull();
+      expect(await store.apiKeyActive(key.id)).toBe(false);
+      // revoking again is harmless; an unknown id is null
+      expect(await store.revokeApiKey(key.id)).toMatchObject({ id: key.id, active: false });
+      expect(await store.revokeApiKey(`nope-${uniq()}`)).toBeNull();
+      expect((await store.listApiKeys(user.id)).map((k) => k.active)).toEqual([false]);
+    });
+
     // ── mailboxes ──────────────────────────────────────────────────────────────────────────────
 
     it('creates a mailbox and finds it by address, id and token hash', async () => {

@@ -164,6 +164,9 @@ describe('deploy/terraform', () => {
     // and Inboxd itself reads only that bucket and prefix (a notification may name any object)
     const env = Object.fromEntries((ecs.locals.environment as { name: string; value: string }[]).map((e) => [e.name, e.value]));
     expect(env).toMatchObject({ INBOXD_SES_S3_BUCKET: '${var.raw_mail_bucket_name}', INBOXD_SES_S3_KEY_PREFIX: '${var.raw_mail_key_prefix}' });
+    // WebSocket, SSE and /mcp accept only a Host they know: the public name must be listed
+    expect(env.INBOXD_ALLOWED_ORIGINS).toBe('https://${var.api_domain}');
+    expect(root.module.ecs.api_domain).toBe('${var.api_domain}');
     expect(root.module.ecs).toMatchObject({ raw_mail_bucket_name: '${module.mail_bucket.bucket_name}', raw_mail_key_prefix: '${module.mail_bucket.object_key_prefix}' });
   });
 

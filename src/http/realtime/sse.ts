@@ -11,6 +11,7 @@ import { DomainError } from '../../core/errors.js';
 import { isFinalEvent, type MailboxEvent } from '../../core/events.js';
 import { credentialsFrom } from '../request.js';
 import { openFeed } from '../../core/feed.js';
+import { watchKey } from '../../core/keys.js';
 import type { RealtimeSettings } from './ws.js';
 
 export function sseRoutes(app: FastifyInstance, deps: CoreDeps, settings: RealtimeSettings): void {
@@ -33,6 +34,7 @@ export function sseRoutes(app: FastifyInstance, deps: CoreDeps, settings: Realti
       },
     },
     async (request, reply) => {
+      if (!settings.hostAllowed(request)) throw new DomainError('forbidden', 'Host not allowed (add the origin to INBOXD_ALLOWED_ORIGINS)');
       if (!settings.originAllowed(request.headers.origin, request.headers.host)) throw new DomainError('forbidden', 'origin not allowed');
       const principal = await authenticate(deps, credentialsFrom(request, true));
       const mailbox = await openMailbox(deps, principal, request.params.address);
@@ -50,9 +52,11 @@ export function sseRoutes(app: FastifyInstance, deps: CoreDeps, settings: Realti
       });
       res.write('retry: 2000\n\n');
       let stream: { close(): void } | null = null;
+      let unwatch: (() => void) | null = null;
       let ping: NodeJS.Timeout | null = null;
       const end = () => {
         stream?.close();
+        unwatch?.();
         if (ping) clearInterval(ping);
         if (!res.writableEnded) res.end();
       };
@@ -66,6 +70,8 @@ export function sseRoutes(app: FastifyInstance, deps: CoreDeps, settings: Realti
       };
       res.once('close', end);
       try {
+        // a revoked key's stream ends at once, here or on any node (core/keys.ts)
+        if (principal.kind === 'user') unwatch = await watchKey(deps, principal.keyId, end, settings.pingIntervalMs);
         stream = await openFeed(deps, mailbox, {
           consumer: 'sse',
           since,
@@ -80,7 +86,10 @@ export function sseRoutes(app: FastifyInstance, deps: CoreDeps, settings: Realti
         request.log.error({ err }, 'sse setup failed');
         return end();
       }
-      if (res.writableEnded) return stream.close();
+      if (res.writableEnded) {
+        unwatch?.();
+        return stream.close();
+      }
       ping = setInterval(() => send({ event: 'ping' }), settings.pingIntervalMs);
       ping.unref();
     },

@@ -3,7 +3,7 @@
  * (the seed design's clients) or headers; a refused client is accepted and closed with 1008 so
  * browsers see a reason. The Origin allow-list is checked before the upgrade.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { authenticate, openMailbox } from '../../core/auth.js';
 import type { CoreDeps } from '../../core/context.js';
@@ -11,12 +11,15 @@ import { isDomainError } from '../../core/errors.js';
 import { isFinalEvent, type MailboxEvent } from '../../core/events.js';
 import { credentialsFrom } from '../request.js';
 import { openFeed } from '../../core/feed.js';
+import { watchKey } from '../../core/keys.js';
 
 export interface RealtimeSettings {
   pingIntervalMs: number;
   maxBufferedBytes: number;
   /** true when the Origin header (if any) may open a socket. */
   originAllowed(origin: string | undefined, host: string | undefined): boolean;
+  /** true when the Host header names this server (DNS rebinding: see http/host-check.ts). */
+  hostAllowed(request: FastifyRequest): boolean;
 }
 
 /** WebSocket close codes: 1008 policy violation (refused); 4000 + HTTP-ish reasons for app closes. */
@@ -30,6 +33,9 @@ export function wsRoutes(app: FastifyInstance, deps: CoreDeps, settings: Realtim
     {
       websocket: true,
       preValidation: async (request, reply) => {
+        if (!settings.hostAllowed(request)) {
+          return reply.code(403).send({ error: 'forbidden', message: 'Host not allowed (add the origin to INBOXD_ALLOWED_ORIGINS)' });
+        }
         if (!settings.originAllowed(request.headers.origin, request.headers.host)) {
           return reply.code(403).send({ error: 'forbidden', message: 'origin not allowed' });
         }
@@ -37,10 +43,13 @@ export function wsRoutes(app: FastifyInstance, deps: CoreDeps, settings: Realtim
     },
     (socket: WebSocket, request) => {
       let stream: { close(): void } | null = null;
+      let unwatch: (() => void) | null = null;
       let ping: NodeJS.Timeout | null = null;
       const cleanup = () => {
         stream?.close();
         stream = null;
+        unwatch?.();
+        unwatch = null;
         if (ping) clearInterval(ping);
         ping = null;
       };
@@ -71,6 +80,10 @@ export function wsRoutes(app: FastifyInstance, deps: CoreDeps, settings: Realtim
           const principal = await authenticate(deps, credentialsFrom(request, true));
           const mailbox = await openMailbox(deps, principal, request.params.address);
           if (socket.readyState !== socket.OPEN) return;
+          // a revoked key's stream ends at once, here or on any node (core/keys.ts)
+          if (principal.kind === 'user') {
+            unwatch = await watchKey(deps, principal.keyId, () => socket.close(CLOSE_REFUSED, 'unauthorized'), settings.pingIntervalMs);
+          }
           stream = await openFeed(deps, mailbox, {
             consumer: 'ws',
             since,

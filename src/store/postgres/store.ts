@@ -406,6 +406,18 @@ export class PostgresStore implements Store {
     return (await this.query('SELECT * FROM api_keys WHERE user_id = $1 ORDER BY created_at, id', [userId])).map(toApiKey);
   }
 
+  async revokeApiKey(id: string, userId?: string): Promise<ApiKey | null> {
+    const owner = userId === undefined ? '' : ' AND user_id = $2';
+    const args = userId === undefined ? [id] : [id, userId];
+    const [r] = await this.query(`UPDATE api_keys SET active = FALSE WHERE id = $1${owner} RETURNING *`, args);
+    return r ? toApiKey(r) : null;
+  }
+
+  async apiKeyActive(id: string): Promise<boolean> {
+    const rows = await this.query('SELECT 1 FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.id = $1 AND k.active AND u.active', [id]);
+    return rows.length > 0;
+  }
+
   // ── mailboxes ────────────────────────────────────────────────────────────────────────────────
 
   async createMailbox(input: NewMailbox, rules: CreateMailboxRules): Promise<Mailbox> {

@@ -213,6 +213,20 @@ export class SqliteStore implements Store {
     return this.run(() => (this.sql('SELECT * FROM api_keys WHERE user_id = ? ORDER BY created_at').all(userId) as Row[]).map(toApiKey));
   }
 
+  async revokeApiKey(id: string, userId?: string): Promise<ApiKey | null> {
+    return this.run(() => {
+      const owner = userId === undefined ? '' : ' AND user_id = ?';
+      const args = userId === undefined ? [id] : [id, userId];
+      this.sql(`UPDATE api_keys SET active = 0 WHERE id = ?${owner}`).run(...args);
+      const r = this.sql(`SELECT * FROM api_keys WHERE id = ?${owner}`).get(...args) as Row | undefined;
+      return r ? toApiKey(r) : null;
+    });
+  }
+
+  async apiKeyActive(id: string): Promise<boolean> {
+    return this.run(() => this.sql('SELECT 1 FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.id = ? AND k.active = 1 AND u.active = 1').get(id) !== undefined);
+  }
+
   // ── mailboxes ────────────────────────────────────────────────────────────────────────────────
 
   async createMailbox(input: NewMailbox, rules: CreateMailboxRules): Promise<Mailbox> {

@@ -12,6 +12,8 @@ locals {
     { name = "INBOXD_DOMAINS", value = var.mail_domain },
     { name = "INBOXD_SES_TOPIC_ARNS", value = var.sns_topic_arn },
     { name = "INBOXD_SES_S3_REGION", value = var.aws_region },
+    # the public origin: the Host that /mcp, WebSocket and SSE accept (DNS rebinding check)
+    { name = "INBOXD_ALLOWED_ORIGINS", value = "https://${var.api_domain}" },
     # the webhook reads S3-action mail from this bucket and prefix only, whatever a notification names
     { name = "INBOXD_SES_S3_BUCKET", value = var.raw_mail_bucket_name },
     { name = "INBOXD_SES_S3_KEY_PREFIX", value = var.raw_mail_key_prefix },

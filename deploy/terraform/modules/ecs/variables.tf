@@ -58,6 +58,11 @@ variable "target_group_arn" {
   type        = string
 }
 
+variable "api_domain" {
+  description = "The API's public name (INBOXD_ALLOWED_ORIGINS: the Host streams and /mcp accept)."
+  type        = string
+}
+
 variable "mail_domain" {
   description = "INBOXD_DOMAINS."
   type        = string
