@@ -134,6 +134,7 @@ export async function startInboxd(config: Config, options: StartOptions = {}): P
         delivery,
         log,
         clock,
+        metrics,
         userForKey: (secret) => userForApiKey(core, secret),
         settings: {
           auth: config.smtp_auth,
@@ -147,6 +148,14 @@ export async function startInboxd(config: Config, options: StartOptions = {}): P
           idleTimeoutMs: config.smtp_idle_timeout * 1000,
           sessionTimeoutMs: config.smtp_session_timeout * 1000,
           greetingDelayMs: config.smtp_greeting_delay,
+          maxBufferedBytes: config.smtp_max_buffered_bytes,
+          guess: {
+            limit: config.smtp_guess_limit,
+            windowMs: config.smtp_guess_window * 1000,
+            blockMs: config.smtp_guess_block * 1000,
+            delayMs: config.smtp_guess_delay,
+            exemptLoopback: config.smtp_guess_exempt_loopback,
+          },
           tls: config.smtp_tls_key && config.smtp_tls_cert ? { key: readFileSync(config.smtp_tls_key), cert: readFileSync(config.smtp_tls_cert) } : undefined,
         },
       });

@@ -42,6 +42,12 @@ export const settings = {
   smtp_max_clients_per_ip: posInt.default(50).describe('concurrent SMTP connections from one client address'),
   smtp_idle_timeout: posInt.default(60).describe('seconds an SMTP client may stay silent'),
   smtp_session_timeout: posInt.default(600).describe('seconds an SMTP session may last in all, however busy'),
+  smtp_max_buffered_bytes: posInt.default(268_435_456).describe('message bytes all SMTP sessions together may hold in memory; a message that would pass it is refused with 451 4.3.0 (server_busy) and the sender retries'),
+  smtp_guess_limit: nonNegInt.default(20).describe('unknown-recipient refusals one client (IPv6: its /64) may collect within smtp_guess_window before it is answered 421 4.7.0 for smtp_guess_block; from half of it on, its refusals are slowed by smtp_guess_delay (0 = no throttle)'),
+  smtp_guess_window: posInt.default(600).describe('seconds over which unknown-recipient refusals are counted for smtp_guess_limit'),
+  smtp_guess_block: posInt.default(900).describe('seconds a client that reached smtp_guess_limit is answered 421 4.7.0 at RCPT'),
+  smtp_guess_delay: nonNegInt.default(1000).describe('milliseconds each unknown-recipient refusal is held back once a client is past half of smtp_guess_limit'),
+  smtp_guess_exempt_loopback: bool.optional().describe('loopback clients are not throttled for unknown recipients (a test suite on a laptop)'),
   smtp_greeting_delay: nonNegInt.default(0).describe('milliseconds before the 220 greeting (raise it on an internet-facing MX to catch early talkers)'),
   smtp_tls_key: z.string().min(1).optional().describe('PEM private key file: with smtp_tls_cert, turns STARTTLS on'),
   smtp_tls_cert: z.string().min(1).optional().describe('PEM certificate (chain) file for STARTTLS'),
@@ -118,6 +124,7 @@ export const envDefaults = {
   catch_all: { development: 'any', test: 'off', production: 'off' },
   smtp_auth: { development: 'any', test: 'off', production: 'off' },
   anonymous_loopback_uncapped: { development: true, test: false, production: false },
+  smtp_guess_exempt_loopback: { development: true, test: false, production: false },
 } as const satisfies Partial<Record<SettingKey, Record<'development' | 'test' | 'production', unknown>>>;
 
 type EnvDefaulted = keyof typeof envDefaults;

@@ -72,6 +72,11 @@ export interface Delivery {
    * @param meta.size the bytes the sender handed over, when known; `meta.reason` a finer reason than the code (e.g. `virus`).
    */
   refuse(recipients: Recipient[], code: ErrorCode, meta: DeliveryMeta & { size?: number | null; reason?: string }): void;
+  /**
+   * records a refusal the edge decided before judging a recipient (a client blocked for guessing
+   * recipients) in that address's timeline, when the address has a mailbox. Never rejects.
+   */
+  refuseRecipient(rcpt: string, code: ErrorCode, ctx: AttemptContext): Promise<void>;
 }
 
 export function createDelivery(deps: CoreDeps, timeline?: Timeline): Delivery {
@@ -193,5 +198,17 @@ export function createDelivery(deps: CoreDeps, timeline?: Timeline): Delivery {
     for (const r of recipients) note(r.address, meta, { code, reason: meta.reason ?? null, size: meta.size ?? null, startedAt: meta.startedAt });
   }
 
-  return { resolveRecipient, deliver, refuse };
+  async function refuseRecipient(rcpt: string, code: ErrorCode, ctx: AttemptContext): Promise<void> {
+    try {
+      const parsed = parseAddress(rcpt);
+      if (!isOurDomain(parsed.domain, settings.domains)) return;
+      // addresses that never had a mailbox are not timelined, as in resolveRecipient
+      if (await store.getMailbox(parsed.address)) note(parsed.address, ctx, { code });
+      else deps.metrics.inc('inboxd_deliveries_refused_total', { reason: code });
+    } catch {
+      deps.metrics.inc('inboxd_deliveries_refused_total', { reason: code });
+    }
+  }
+
+  return { resolveRecipient, deliver, refuse, refuseRecipient };
 }

@@ -3,7 +3,6 @@
  * compatibility with the seed design, from the query), and the client address key used by the
  * anonymous cap (IPv6 reduced to its /64, since one host usually holds a whole /64).
  */
-import { isIPv6 } from 'node:net';
 import type { FastifyRequest } from 'fastify';
 import type { Credentials } from '../core/auth.js';
 
@@ -29,17 +28,7 @@ export function isLoopbackIp(ip: string): boolean {
   return ip === '::1' || /^(::ffff:)?127\./i.test(ip);
 }
 
-/** the client's address, IPv6 reduced to its /64 prefix. */
-export function clientKey(ip: string): string {
-  const v4mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (v4mapped) return v4mapped[1]!;
-  if (!isIPv6(ip)) return ip;
-  const [head, tail] = ip.split('::') as [string, string | undefined];
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const groups = tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
-  return groups.slice(0, 4).map((g) => (g || '0').toLowerCase().replace(/^0+(?=.)/, '')).join(':') + '::/64';
-}
+export { clientKey } from '../core/client-key.js';
 
 /** the URL with credentials in the query string replaced, for logs. */
 export function redactUrl(url: string): string {

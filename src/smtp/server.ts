@@ -8,7 +8,10 @@ import type { Socket } from 'node:net';
 import { SMTPServer, type SMTPServerAuthentication, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import { type Clock, systemClock } from '../core/clock.js';
 import type { Delivery, Recipient } from '../core/delivery.js';
+import { clientKey, isLoopback } from '../core/client-key.js';
 import { isDomainError } from '../core/errors.js';
+import { GuessThrottle, type GuessThrottleSettings } from '../core/guess-throttle.js';
+import type { Metrics } from '../core/metrics.js';
 import type { Logger } from '../core/log.js';
 import { type GuardedConnection, guardConnection } from './connection-guards.js';
 import { attemptReply, smtpError } from './replies.js';
@@ -33,6 +36,10 @@ export interface SmtpSettings {
   authRequired: boolean;
   /** failed AUTH attempts per client address per minute before 421. */
   authFailuresPerMinute: number;
+  /** message bytes all sessions together may hold; past it, 451 4.3.0 (server_busy). */
+  maxBufferedBytes: number;
+  /** the recipient-guessing throttle (core/guess-throttle.ts) and the delay of a slowed refusal. */
+  guess: GuessThrottleSettings & { delayMs: number; exemptLoopback: boolean };
 }
 
 export interface SmtpDeps {
@@ -42,6 +49,7 @@ export interface SmtpDeps {
   /** the active API key's owner, or null (core/auth); needed when settings.auth is not off. */
   userForKey?: (secret: string) => Promise<User | null>;
   clock?: Clock;
+  metrics?: Metrics;
 }
 
 /** what a successful AUTH leaves on the session: the name given and, with a key, its owner. */
@@ -99,6 +107,15 @@ export function createSmtpServer(deps: SmtpDeps): SmtpHandle {
   const counted = new WeakSet<SMTPServerSession>();
   const authFailures = new RateLimiter(settings.authFailuresPerMinute, deps.clock ?? systemClock);
   const authOn = settings.auth !== 'off';
+  const guesses = new GuessThrottle(settings.guess, deps.clock ?? systemClock);
+  const guarded = (ip: string) => settings.guess.limit > 0 && !(settings.guess.exemptLoopback && isLoopback(ip));
+  // bytes of DATA held by every session together (#14 item 8): concurrent large messages must
+  // not take the process out of memory, so a message that would pass the bound is refused
+  let buffered = 0;
+  const metrics = deps.metrics;
+  metrics?.counter('inboxd_smtp_recipient_guessing_total', 'unknown-recipient refusals slowed, and RCPTs refused while a client is blocked, by action');
+  metrics?.gauge('inboxd_smtp_clients_throttled', 'clients answered 421 4.7.0 for recipient guessing right now', () => guesses.blocked());
+  metrics?.gauge('inboxd_smtp_buffered_bytes', 'message bytes held in memory by SMTP sessions right now', () => buffered);
   const disabledCommands = [...(authOn ? [] : ['AUTH']), ...(settings.tls ? [] : ['STARTTLS'])];
 
   const options: SMTPServerOptions = {
@@ -176,6 +193,13 @@ export function createSmtpServer(deps: SmtpDeps): SmtpHandle {
         replyFor: attemptReply,
         sessionUser: (session.user as SessionUser | undefined)?.owner ?? null,
       };
+      const client = guarded(session.remoteAddress) ? clientKey(session.remoteAddress) : null;
+      if (client !== null && guesses.state(client) === 'blocked') {
+        metrics?.inc('inboxd_smtp_recipient_guessing_total', { action: 'refused' });
+        // timelined when the address has a mailbox, so its owner sees why mail did not come
+        void delivery.refuseRecipient(address.address, 'too_many_unknown_recipients', ctx).finally(() => callback(smtpError('too_many_unknown_recipients')));
+        return;
+      }
       delivery.resolveRecipient(address.address, declared || undefined, ctx).then(
         (recipient) => {
           // one copy per mailbox: name+a@ and name+b@ in one message reach one mailbox once
@@ -183,30 +207,60 @@ export function createSmtpServer(deps: SmtpDeps): SmtpHandle {
           accepted.set(envelope, list);
           callback();
         },
-        (err: unknown) => callback(replyFor(err, 'rcpt')),
+        (err: unknown) => {
+          const reply = replyFor(err, 'rcpt');
+          if (client === null || !isDomainError(err, 'mailbox_not_found') || guesses.strike(client) === 'ok' || settings.guess.delayMs === 0) return callback(reply);
+          metrics?.inc('inboxd_smtp_recipient_guessing_total', { action: 'slowed' });
+          setTimeout(() => callback(reply), settings.guess.delayMs).unref();
+        },
       );
     },
     onData(stream: SMTPServerDataStream, session, callback) {
       const startedAt = Date.now();
-      const chunks: Buffer[] = [];
+      let chunks: Buffer[] = [];
       let size = 0;
+      let held = 0;
+      let busy = false;
+      const release = () => {
+        buffered -= held;
+        held = 0;
+      };
       stream.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        // past the limit we keep reading (draining) so the client gets its 552, but keep nothing
-        if (size <= settings.maxMessageBytes) chunks.push(chunk);
+        // past a limit we keep reading (draining) so the client gets its answer, but keep nothing
+        if (busy || size > settings.maxMessageBytes) return;
+        if (buffered + chunk.length > settings.maxBufferedBytes) {
+          busy = true;
+          chunks = [];
+          return release();
+        }
+        buffered += chunk.length;
+        held += chunk.length;
+        chunks.push(chunk);
       });
+      let ended = false;
+      // a client gone mid-DATA leaves no 'end'; its bytes are released all the same
+      stream.once('close', () => ended || release());
       stream.on('end', () => {
+        ended = true;
         const recipients = accepted.get(session.envelope) ?? [];
         accepted.delete(session.envelope);
         const mailFrom = session.envelope.mailFrom;
         const meta = { source: 'smtp' as const, envelopeFrom: mailFrom ? mailFrom.address || null : null, remoteAddress: session.remoteAddress, replyFor: attemptReply, startedAt };
         if (stream.sizeExceeded || size > settings.maxMessageBytes) {
+          release();
           delivery.refuse(recipients, 'message_too_large', { ...meta, size });
           return callback(smtpError('message_too_large'));
         }
+        if (busy) {
+          delivery.refuse(recipients, 'server_busy', { ...meta, size });
+          return callback(smtpError('server_busy'));
+        }
         const raw = Buffer.concat(chunks, size);
+        chunks = [];
         delivery
           .deliver(raw, recipients, meta)
+          .finally(release)
           .then(
             // Postfix and Mailpit name the stored ids, so a sender's log leads to the message
             (stored) => callback(null, queuedAs(stored.map((m) => m.id))),
@@ -274,9 +328,4 @@ export function createSmtpServer(deps: SmtpDeps): SmtpHandle {
 /** `2.0.0 Ok: queued as <id>[, <id>…]`: the reply after DATA names what was stored. */
 export function queuedAs(ids: string[]): string {
   return `2.0.0 Ok: queued as ${ids.join(', ')}`;
-}
-
-/** plain-text AUTH is allowed from this host itself only (RFC 4954 §4: no cleartext passwords on the wire). */
-function isLoopback(ip: string): boolean {
-  return ip === '::1' || /^(::ffff:)?127\./i.test(ip);
 }
