@@ -45,7 +45,8 @@ RUN mkdir -p /data && chown node:node /data \
 USER node
 EXPOSE 8025 2525
 VOLUME ["/data"]
-# SIGTERM starts the drain (SMTP stops accepting, long-polls answer 503, streams close with 1001)
+# SIGTERM starts the drain (SMTP stops accepting, long-polls answer 503, streams close with 1001),
+# which lasts at most INBOXD_SHUTDOWN_TIMEOUT (30 s): stop with `docker stop -t 45` or more
 STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.INBOXD_HTTP_PORT || 8025) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]

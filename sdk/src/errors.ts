@@ -37,6 +37,7 @@ export const ERROR_CODES = [
   'address_reserved',
   'too_many_unknown_recipients',
   'server_busy',
+  'shutting_down',
 ] as const;
 
 /** a stable error code the server answers with (the JSON `error` field). */

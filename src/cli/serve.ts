@@ -24,15 +24,30 @@ export async function serve(argv: string[]): Promise<number> {
     },
     'inboxd ready',
   );
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      log.info({ signal }, 'shutting down');
-      resolve();
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
   });
-  await inboxd.close();
+  log.info({ signal, shutdown_timeout_s: config.shutdown_timeout }, 'shutting down');
+  // a second signal means "now": the operator does not want to wait for the drain
+  const again = () => {
+    log.warn({}, 'second signal: exiting without finishing the drain');
+    process.exit(1);
+  };
+  process.once('SIGINT', again);
+  process.once('SIGTERM', again);
+  let timer: NodeJS.Timeout | undefined;
+  const outcome = await Promise.race([
+    inboxd.close().then(() => 'closed' as const),
+    new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), config.shutdown_timeout * 1000))),
+  ]);
+  clearTimeout(timer);
+  if (outcome === 'timeout') {
+    log.error({ shutdown_timeout_s: config.shutdown_timeout }, 'the drain did not finish within INBOXD_SHUTDOWN_TIMEOUT; exiting anyway');
+    // whatever still holds the event loop open must not keep the process alive
+    process.exit(1);
+  }
+  log.info({}, 'stopped');
   return 0;
 }
 

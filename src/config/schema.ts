@@ -87,6 +87,7 @@ export const settings = {
   parse_timeout: posInt.default(10_000).describe('milliseconds a MIME parse may take before the message is stored unparsed'),
   parse_memory_mb: z.coerce.number().int().min(32).default(256).describe('heap limit of a MIME parser worker'),
   parse_workers: nonNegInt.default(0).describe('MIME parser worker threads (0 = one per core, at least 1)'),
+  shutdown_timeout: posInt.default(30).describe('seconds serve drains on SIGTERM (open waits answered 503, streams closed, SMTP sessions and deliveries in flight finished) before it exits anyway; keep the deployment\'s stop timeout above it'),
   startup_retry: nonNegInt.default(30).describe('seconds serve, migrate and admin keep retrying an unreachable PostgreSQL or Redis at start-up (with backoff) before giving up with a one-line error (0 = one try)'),
   migrate: bool.default(true).describe('apply schema migrations when serve starts'),
   ses_topic_arns: list

@@ -34,6 +34,7 @@ export const ERROR_CODES = [
   'address_reserved',
   'too_many_unknown_recipients',
   'server_busy',
+  'shutting_down',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

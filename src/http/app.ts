@@ -12,6 +12,7 @@ import type { Delivery } from '../core/delivery.js';
 import type { HealthCheck } from '../core/health.js';
 import { RateLimiter } from '../core/rate-limit.js';
 import type { SesSettings } from '../ses/settings.js';
+import { installDrain } from './drain.js';
 import { errorHandler, sendError } from './errors.js';
 import { hostAllowed } from './host-check.js';
 import { sseRoutes } from './realtime/sse.js';
@@ -83,9 +84,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // our own onResponse line replaces Fastify's, so query-string tokens never reach a log
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { maxParamLength: 300 },
+    // drain.ts answers requests during shutdown with our own 503 shutting_down
+    return503OnClosing: false,
   });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((_request, reply) => sendError(reply, 'not_found', 'no such route'));
+  const draining = installDrain(app);
   // one log line per request, with query-string credentials redacted
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ method: request.method, url: redactUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
@@ -136,13 +140,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     maxBufferedBytes: settings.maxBufferedBytes,
     originAllowed: makeOriginCheck(settings.allowedOrigins),
     hostAllowed: (request: FastifyRequest) => hostAllowed(request, settings.allowedOrigins),
+    draining,
   };
   const anonymousLimiter = new RateLimiter(settings.anonymousRatePerMinute, core.clock);
   healthRoutes(app, core, deps.healthChecks);
   metricsRoutes(app, core, settings.metricsToken);
   domainRoutes(app, core);
   mailboxRoutes(app, core, anonymousLimiter);
-  waitRoutes(app, core, settings.waitMaxTimeoutSeconds);
+  waitRoutes(app, core, settings.waitMaxTimeoutSeconds, draining);
   messageRoutes(app, core);
   deliveryRoutes(app, core);
   keyRoutes(app, core);

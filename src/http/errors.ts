@@ -34,6 +34,7 @@ export const HTTP_STATUS = {
   address_reserved: 403,
   too_many_unknown_recipients: 429,
   server_busy: 503,
+  shutting_down: 503,
 } as const satisfies Record<ErrorCode, number>;
 
 export interface ErrorBody {
@@ -48,6 +49,8 @@ export function sendError(reply: FastifyReply, code: ErrorCode, message: string,
     reply.header('Retry-After', String(details?.retry_after ?? 60));
   }
   if (code === 'storage_unavailable' || code === 'address_unavailable' || code === 'server_busy') reply.header('Retry-After', '5');
+  // another node (or this one, restarted) answers the retry; the connection is not kept
+  if (code === 'shutting_down') reply.header('Retry-After', '1').header('Connection', 'close');
   const body: ErrorBody = { ...details, error: code, message };
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }

@@ -37,6 +37,7 @@ export const MCP_HINTS = {
   address_reserved: 'this local part is kept for the domain\'s operators (postmaster, abuse, ...); choose another local_part',
   too_many_unknown_recipients: 'too many mail to unknown addresses from this client; wait and try again',
   server_busy: 'Inboxd is busy; try again in a few seconds',
+  shutting_down: 'this Inboxd server is restarting; call the tool again in a few seconds',
 } as const satisfies Record<ErrorCode, string>;
 
 const KNOWN = new Set<string>(ERROR_CODES);

@@ -42,6 +42,8 @@ export const SMTP_REPLIES = {
   address_reserved: { code: 550, enhanced: '5.1.1', text: 'Mailbox unavailable' },
   too_many_unknown_recipients: { code: 421, enhanced: '4.7.0', text: 'Too many unknown recipients, try again later' },
   server_busy: { code: 451, enhanced: '4.3.0', text: 'Server busy, try again later' },
+  // RFC 3463 X.3.2: system not accepting network messages
+  shutting_down: { code: 421, enhanced: '4.3.2', text: 'Service shutting down, try again later' },
 } as const satisfies Record<ErrorCode, SmtpReply>;
 
 /** the Error smtp-server turns into a reply line: `<code> <enhanced> <text>`. */

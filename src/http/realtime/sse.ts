@@ -55,6 +55,7 @@ export function sseRoutes(app: FastifyInstance, deps: CoreDeps, settings: Realti
       let unwatch: (() => void) | null = null;
       let ping: NodeJS.Timeout | null = null;
       const end = () => {
+        settings.draining?.removeEventListener('abort', end);
         stream?.close();
         unwatch?.();
         if (ping) clearInterval(ping);
@@ -69,6 +70,8 @@ export function sseRoutes(app: FastifyInstance, deps: CoreDeps, settings: Realti
         if (ev.event !== 'ping' && isFinalEvent(ev)) end();
       };
       res.once('close', end);
+      // shutting down: end the stream; EventSource reconnects (to another node) with Last-Event-ID
+      settings.draining?.addEventListener('abort', end, { once: true });
       try {
         // a revoked key's stream ends at once, here or on any node (core/keys.ts)
         if (principal.kind === 'user') unwatch = await watchKey(deps, principal.keyId, end, settings.pingIntervalMs);

@@ -20,6 +20,8 @@ export interface RealtimeSettings {
   originAllowed(origin: string | undefined, host: string | undefined): boolean;
   /** true when the Host header names this server (DNS rebinding: see http/host-check.ts). */
   hostAllowed(request: FastifyRequest): boolean;
+  /** aborted when the server starts shutting down (http/drain.ts closes WebSockets with 1001). */
+  draining?: AbortSignal;
 }
 
 /** WebSocket close codes: 1008 policy violation (refused); 4000 + HTTP-ish reasons for app closes. */

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { authenticate } from '../../core/auth.js';
 import { catchForReader } from '../../core/catch-all.js';
 import type { CoreDeps } from '../../core/context.js';
+import { DomainError } from '../../core/errors.js';
 import { MAX_PATTERN_LENGTH } from '../../core/filters.js';
 import { MAX_WAIT_COUNT, waitForMessages } from '../../core/wait.js';
 import { presentMessage } from '../../presenters/message.js';
@@ -24,7 +25,7 @@ interface WaitQs {
   expect?: 'none';
 }
 
-export function waitRoutes(app: FastifyInstance, deps: CoreDeps, maxTimeoutSeconds: number): void {
+export function waitRoutes(app: FastifyInstance, deps: CoreDeps, maxTimeoutSeconds: number, draining?: AbortSignal): void {
   app.get<{ Params: { address: string }; Querystring: WaitQs }>(
     '/api/v1/mailboxes/:address/messages/wait',
     {
@@ -53,6 +54,7 @@ export function waitRoutes(app: FastifyInstance, deps: CoreDeps, maxTimeoutSecon
           204: { type: 'null', description: 'expect=none: nothing matching arrived' },
           408: errorSchema,
           409: errorSchema,
+          503: errorSchema,
         },
       },
     },
@@ -62,6 +64,9 @@ export function waitRoutes(app: FastifyInstance, deps: CoreDeps, maxTimeoutSecon
       const q = request.query;
       const gone = new AbortController();
       reply.raw.once('close', () => gone.abort());
+      // a shutdown ends the wait with a retryable 503 (not a 408 "nothing arrived")
+      const drain = () => gone.abort();
+      draining?.addEventListener('abort', drain, { once: true });
       const outcome = await waitForMessages(
         deps,
         principal,
@@ -77,7 +82,12 @@ export function waitRoutes(app: FastifyInstance, deps: CoreDeps, maxTimeoutSecon
           timeoutMs: Math.round((q.timeout ?? 30) * 1000),
         },
         gone.signal,
-      );
+      )
+        .catch((err: unknown) => {
+          if (draining?.aborted) throw new DomainError('shutting_down', 'the server is shutting down; wait again (another node, or this one restarted, answers)');
+          throw err;
+        })
+        .finally(() => draining?.removeEventListener('abort', drain));
       if (outcome.kind === 'quiet') return reply.code(204).send();
       if ((q.count ?? 1) === 1) return presentMessage(outcome.messages[0]!);
       return { messages: outcome.messages.map(presentMessage) };

@@ -163,7 +163,8 @@ resource "aws_ecs_task_definition" "api" {
       retries     = 3
       startPeriod = 30
     }
-    stopTimeout = 30
+    # above INBOXD_SHUTDOWN_TIMEOUT (30 s), the longest serve drains on SIGTERM
+    stopTimeout = 45
   }])
 }
 
@@ -190,7 +191,7 @@ resource "aws_ecs_task_definition" "sweeper" {
     environment            = local.environment
     secrets                = local.secrets
     logConfiguration       = local.log_configuration
-    stopTimeout            = 30
+    stopTimeout            = 45
   }])
 }
 
