@@ -28,8 +28,18 @@ export interface ReconnectOptions {
   maxAttempts?: number;
 }
 
+/**
+ * where the stream's connection stands, for a UI: `connecting` (a socket is opening), `live`
+ * (open: events flow), `waiting` (dropped; the next attempt is in `retryInMs`), `ended` (the
+ * iterator is done: `reason` is mailbox_deleted, mailbox_expired, aborted, or the error code it
+ * threw).
+ */
+export type ConnectionState = { kind: 'connecting' } | { kind: 'live' } | { kind: 'waiting'; retryInMs: number } | { kind: 'ended'; reason: string };
+
 /** options of `Mailbox.events()`. */
 export interface EventsOptions {
+  /** told each time the connection's state changes; must not throw. */
+  onState?: (state: ConnectionState) => void;
   /**
    * replay stored messages with a greater seq first. Default: the mailbox's current `last_seq`,
    * so only messages that arrive from now on are yielded, and none is lost across reconnects.
@@ -202,8 +212,11 @@ export async function* streamEvents(src: EventSource, o: EventsOptions = {}): As
   let conn: Connection | undefined;
   const onAbort = () => conn?.close(1000, 'aborted');
   signal?.addEventListener('abort', onAbort);
+  const tell = (state: ConnectionState) => o.onState?.(state);
+  let endReason = 'aborted';
   try {
     while (!signal?.aborted) {
+      tell({ kind: 'connecting' });
       conn = new Connection(Ctor, streamUrl(src, lastSeq), idleTimeoutMs);
       let openedAt = 0;
       let delivered = false;
@@ -211,16 +224,21 @@ export async function* streamEvents(src: EventSource, o: EventsOptions = {}): As
         const item = await conn.next();
         if (item.kind === 'open') {
           openedAt = Date.now();
+          tell({ kind: 'live' });
           continue;
         }
         if (item.kind === 'closed') {
           if (signal?.aborted) return;
           if (item.code === CLOSE_REFUSED) {
             const code: ErrorCode = KNOWN_CODES.has(item.reason) ? (item.reason as ErrorCode) : 'invalid_input';
+            endReason = code;
             throw new InboxdError(code, 0, `event stream for ${src.address} refused: ${item.reason || 'policy violation'}`);
           }
           // the server says goodbye this way after mailbox_deleted / mailbox_expired (already yielded)
-          if (item.code === 1000 && (item.reason === 'mailbox_deleted' || item.reason === 'mailbox_expired')) return;
+          if (item.code === 1000 && (item.reason === 'mailbox_deleted' || item.reason === 'mailbox_expired')) {
+            endReason = item.reason;
+            return;
+          }
           break;
         }
         let ev: MailboxEvent | { event: 'ping' };
@@ -235,18 +253,24 @@ export async function* streamEvents(src: EventSource, o: EventsOptions = {}): As
           if (ev.seq <= lastSeq) continue;
           lastSeq = ev.seq;
         }
+        if (ev.event === 'mailbox_deleted' || ev.event === 'mailbox_expired') endReason = ev.event;
         yield ev;
         if (ev.event === 'mailbox_deleted' || ev.event === 'mailbox_expired') return;
       }
       conn.close();
       if (delivered || (openedAt > 0 && Date.now() - openedAt >= HEALTHY_AFTER_MS)) failures = 0;
       failures++;
-      if (failures > maxAttempts) throw new InboxdError('network_error', 0, `event stream for ${src.address}: gave up after ${maxAttempts} failed attempts`);
-      const delay = Math.min(maxDelay, initialDelay * 2 ** (failures - 1));
-      await sleep(delay * (0.5 + Math.random() / 2), signal);
+      if (failures > maxAttempts) {
+        endReason = 'network_error';
+        throw new InboxdError('network_error', 0, `event stream for ${src.address}: gave up after ${maxAttempts} failed attempts`);
+      }
+      const delay = Math.min(maxDelay, initialDelay * 2 ** (failures - 1)) * (0.5 + Math.random() / 2);
+      tell({ kind: 'waiting', retryInMs: Math.round(delay) });
+      await sleep(delay, signal);
     }
   } finally {
     signal?.removeEventListener('abort', onAbort);
     conn?.close(1000, 'done');
+    tell({ kind: 'ended', reason: endReason });
   }
 }

@@ -12,7 +12,7 @@ export { createClient, DEFAULT_BASE_URL, Inboxd } from './client.js';
 export type { CreateMailboxOptions, InboxdOptions, ListMailboxesOptions, MailboxHandleOptions } from './client.js';
 export { ERROR_CODES, InboxdError, isInboxdError } from './errors.js';
 export type { ClientErrorCode, ErrorCode, InboxdErrorCode } from './errors.js';
-export type { EventsOptions, ReconnectOptions, WebSocketConstructor } from './events.js';
+export type { ConnectionState, EventsOptions, ReconnectOptions, WebSocketConstructor } from './events.js';
 export { Mailbox } from './mailbox.js';
 export type { ExpectNoMessageOptions, ListMessagesOptions, MessageFilters, WaitOptions } from './mailbox.js';
 export type {

@@ -1,7 +1,7 @@
 // Mailbox.events() over the real WebSocket: it resumes after a connection the server killed,
 // with no message missed and none yielded twice, replays from `since`, and ends when the
 // mailbox is deleted.
-import { Inboxd, type Mailbox, type MailboxEvent } from '@inboxd/sdk';
+import { type ConnectionState, Inboxd, type Mailbox, type MailboxEvent } from '@inboxd/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../harness.js';
 
@@ -27,12 +27,13 @@ async function until(check: () => boolean, what: string, timeoutMs = 10_000): Pr
 /** runs the iterator in the background, collecting what it yields. */
 function collect(mailbox: Mailbox, options: Parameters<Mailbox['events']>[0] = {}) {
   const events: MailboxEvent[] = [];
+  const states: ConnectionState[] = [];
   const controller = new AbortController();
   const done = (async () => {
-    for await (const ev of mailbox.events({ ...options, signal: controller.signal })) events.push(ev);
+    for await (const ev of mailbox.events({ ...options, signal: controller.signal, onState: (st) => states.push(st) })) events.push(ev);
   })();
   const seqs = () => events.flatMap((e) => (e.event === 'new_message' ? [e.seq] : []));
-  return { events, seqs, done, stop: () => controller.abort() };
+  return { events, states, seqs, done, stop: () => controller.abort() };
 }
 
 const mail = (to: string, n: number) => s.send({ to, subject: `message ${n}`, text: `body ${n}` });
@@ -66,6 +67,13 @@ describe('SDK events()', () => {
     stream.stop();
     await stream.done;
     await until(() => sockets().size === 0, 'the socket to close');
+    // the connection states a UI shows: live, then dropped and waiting to retry, twice, then ended
+    const kinds = stream.states.map((st) => st.kind);
+    expect(kinds.slice(0, 2)).toEqual(['connecting', 'live']);
+    expect(kinds.filter((k) => k === 'waiting').length).toBeGreaterThanOrEqual(2);
+    for (const st of stream.states) if (st.kind === 'waiting') expect(st.retryInMs).toBeGreaterThanOrEqual(0);
+    expect(kinds.slice(-2)).toEqual(['live', 'ended']);
+    expect(stream.states.at(-1)).toEqual({ kind: 'ended', reason: 'aborted' });
   });
 
   it('replays from `since` and ends after mailbox_deleted', async () => {
@@ -80,6 +88,7 @@ describe('SDK events()', () => {
     await mailbox.deleteMailbox();
     await stream.done;
     expect(stream.events.slice(2).map((e) => e.event)).toEqual(['message_deleted', 'mailbox_deleted']);
+    expect(stream.states.at(-1)).toEqual({ kind: 'ended', reason: 'mailbox_deleted' });
   });
 
   it('stops when the loop breaks, and refuses a bad token with a typed error', async () => {

@@ -1,22 +1,21 @@
 /**
- * The REST client the UI uses: the public API only, with the same credentials any client has
- * (an anonymous mailbox's session token, or an API key).
+ * The REST client the UI uses: the SDK (`sdk/`), with the same credentials any client has (an
+ * anonymous mailbox's session token, or an API key). Its errors become `ApiError`s, which the
+ * views match on.
  */
-
-/** `none`: a caught mailbox a development server shows this machine without credentials. */
-export type Cred = { kind: 'token'; value: string } | { kind: 'key'; value: string } | { kind: 'none' };
-
-// the wire shapes are the SDK's (STYLE: the UI knows the server through sdk/); types only, so
-// nothing of the SDK is bundled
+import { Inboxd, isInboxdError, type Mailbox } from '../../sdk/src/index';
 import type {
   AttachmentInfo as AttachmentJson,
   MailboxInfo as MailboxJson,
   Message as MessageJson,
   MessageSummary as SummaryJson,
   VerificationCode as Code,
-} from '../../sdk/src/types';
+} from '../../sdk/src/index';
 
 export type { AttachmentJson, Code, MailboxJson, MessageJson, SummaryJson };
+
+/** `none`: a caught mailbox a development server shows this machine without credentials. */
+export type Cred = { kind: 'token'; value: string } | { kind: 'key'; value: string } | { kind: 'none' };
 
 export class ApiError extends Error {
   constructor(
@@ -28,67 +27,45 @@ export class ApiError extends Error {
   }
 }
 
-function authHeaders(cred: Cred | null): Record<string, string> {
-  if (!cred || cred.kind === 'none') return {};
-  return cred.kind === 'token' ? { 'X-Session-Token': cred.value } : { Authorization: `Bearer ${cred.value}` };
+// no cookies exist to send, and a browser cache must never answer for a mailbox
+const noStore: typeof fetch = (input, init) => fetch(input, { ...init, credentials: 'omit', cache: 'no-store' });
+
+function client(key: string | null): Inboxd {
+  return new Inboxd({ baseUrl: location.origin, apiKey: key ?? undefined, fetch: noStore });
 }
 
-async function call(method: string, path: string, cred: Cred | null, body?: unknown): Promise<Response> {
-  const headers: Record<string, string> = { ...authHeaders(cred), Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  let res: Response;
+/** the SDK's handle on a mailbox, with the credential the UI holds for it. */
+export function mailboxHandle(address: string, cred: Cred): Mailbox {
+  return client(cred.kind === 'key' ? cred.value : null).mailbox(address, { sessionToken: cred.kind === 'token' ? cred.value : undefined });
+}
+
+async function via<T>(run: () => Promise<T>): Promise<T> {
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'omit', cache: 'no-store' });
-  } catch {
-    throw new ApiError(0, 'network', 'The server could not be reached.');
+    return await run();
+  } catch (err) {
+    if (!isInboxdError(err)) throw err;
+    if (err.code === 'network_error') throw new ApiError(0, 'network', 'The server could not be reached.');
+    throw new ApiError(err.status, err.code, err.message);
   }
-  if (!res.ok) {
-    let code = 'http_' + res.status;
-    let message = res.statusText || 'request failed';
-    try {
-      const j = (await res.json()) as { error?: string; message?: string };
-      code = j.error ?? code;
-      message = j.message ?? message;
-    } catch {
-      // not JSON: keep the status line
-    }
-    throw new ApiError(res.status, code, message);
-  }
-  return res;
 }
-
-const mb = (address: string) => `/api/v1/mailboxes/${encodeURIComponent(address)}`;
-const msg = (address: string, id: string) => `${mb(address)}/messages/${encodeURIComponent(id)}`;
 
 export const api = {
-  async createMailbox(key: string | null): Promise<MailboxJson> {
-    return (await call('POST', '/api/v1/mailboxes', key ? { kind: 'key', value: key } : null, {})).json();
-  },
-  async listMailboxes(key: string): Promise<MailboxJson[]> {
-    return (await call('GET', '/api/v1/mailboxes', { kind: 'key', value: key })).json();
-  },
-  async getMailbox(address: string, cred: Cred): Promise<MailboxJson> {
-    return (await call('GET', mb(address), cred)).json();
-  },
-  async extendMailbox(address: string, cred: Cred, ttlMinutes: number): Promise<MailboxJson> {
-    return (await call('PATCH', mb(address), cred, { ttl_minutes: ttlMinutes })).json();
-  },
-  async deleteMailbox(address: string, cred: Cred): Promise<void> {
-    await call('DELETE', mb(address), cred);
-  },
-  async listMessages(address: string, cred: Cred): Promise<SummaryJson[]> {
-    return (await call('GET', `${mb(address)}/messages?limit=200`, cred)).json();
-  },
-  async getMessage(address: string, id: string, cred: Cred): Promise<MessageJson> {
-    return (await call('GET', msg(address, id), cred)).json();
-  },
-  async rawSource(address: string, id: string, cred: Cred): Promise<string> {
-    return (await call('GET', `${msg(address, id)}/raw`, cred)).text();
-  },
-  async attachment(address: string, id: string, index: number, cred: Cred): Promise<Blob> {
-    return (await call('GET', `${msg(address, id)}/attachments/${index}`, cred)).blob();
-  },
-  async deleteMessage(address: string, id: string, cred: Cred): Promise<void> {
-    await call('DELETE', msg(address, id), cred);
-  },
+  createMailbox: (key: string | null): Promise<MailboxJson> =>
+    via(async () => {
+      const created = await client(key).createMailbox();
+      return created.info ?? (await created.refresh());
+    }),
+  listMailboxes: (key: string): Promise<MailboxJson[]> => via(() => client(key).listMailboxes()),
+  getMailbox: (address: string, cred: Cred): Promise<MailboxJson> => via(() => mailboxHandle(address, cred).refresh()),
+  extendMailbox: (address: string, cred: Cred, ttlMinutes: number): Promise<MailboxJson> => via(() => mailboxHandle(address, cred).extend(ttlMinutes)),
+  deleteMailbox: (address: string, cred: Cred): Promise<void> => via(() => mailboxHandle(address, cred).deleteMailbox()),
+  listMessages: (address: string, cred: Cred): Promise<SummaryJson[]> => via(() => mailboxHandle(address, cred).listMessages({ limit: 200 })),
+  getMessage: (address: string, id: string, cred: Cred): Promise<MessageJson> => via(() => mailboxHandle(address, cred).getMessage(id)),
+  rawSource: (address: string, id: string, cred: Cred): Promise<string> => via(async () => new TextDecoder().decode(await mailboxHandle(address, cred).raw(id))),
+  attachment: (address: string, id: string, index: number, cred: Cred): Promise<Blob> =>
+    via(async () => {
+      const a = await mailboxHandle(address, cred).attachment(id, index);
+      return new Blob([a.bytes as BlobPart], { type: a.contentType });
+    }),
+  deleteMessage: (address: string, id: string, cred: Cred): Promise<void> => via(() => mailboxHandle(address, cred).deleteMessage(id)),
 };
