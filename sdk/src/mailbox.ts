@@ -178,8 +178,8 @@ export class Mailbox {
    * waits until a message matching the filters is there and returns it (at once if one already
    * is). Nothing is missed between the create and the wait: the server checks stored mail first.
    *
-   * @throws InboxdError wait_timeout when nothing matched within `timeoutMs`; mailbox_expired,
-   *   mailbox_not_found (deleted while waiting), invalid_input (bad pattern), and as `refresh()`
+   * @throws InboxdError wait_timeout when nothing matched within `timeoutMs`; mailbox_expired
+   *   (410, also when the mailbox was deleted while waiting), invalid_input (bad pattern), and as `refresh()`
    */
   async waitForMessage(o: WaitOptions = {}): Promise<Message> {
     const [message] = await this.#wait(1, o);
