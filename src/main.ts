@@ -34,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
     case 'read':
     case 'ls':
     case 'rm':
+    case 'keys':
       return (await import('./cli/client.js')).client(command, rest);
     case 'mcp':
       return (await import('./cli/mcp.js')).mcp(rest);

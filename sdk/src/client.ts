@@ -4,9 +4,9 @@
  * list, delete a group, domains.
  */
 import type { WebSocketConstructor } from './events.js';
-import { sendJson, type Transport } from './http.js';
+import { seg, sendJson, type Transport } from './http.js';
 import { Mailbox, type MailboxContext } from './mailbox.js';
-import type { DeletedGroup, DomainList, MailboxInfo } from './types.js';
+import type { ApiKeyInfo, CreatedApiKey, DeletedGroup, DomainList, MailboxInfo } from './types.js';
 
 /** where the server is and who the client is. */
 export interface InboxdOptions {
@@ -135,6 +135,37 @@ export class Inboxd {
    */
   deleteGroup(group: string): Promise<DeletedGroup> {
     return sendJson(this.#ctx.transport, 'DELETE', '/api/v1/mailboxes', { query: { group } });
+  }
+
+  /**
+   * the API key owner's keys, revoked ones included (never a key or its hash).
+   *
+   * @throws InboxdError unauthorized (no or bad API key) | forbidden (a session token)
+   */
+  listKeys(): Promise<ApiKeyInfo[]> {
+    return sendJson(this.#ctx.transport, 'GET', '/api/v1/keys');
+  }
+
+  /**
+   * creates another API key for the owner of the one in use. `key` in the answer is the only
+   * time the key is shown: store it now.
+   *
+   * @param options a name to tell it apart (default "default")
+   * @throws InboxdError unauthorized | forbidden | invalid_input (bad name) | quota_exceeded
+   */
+  createKey(options: { name?: string } = {}): Promise<CreatedApiKey> {
+    return sendJson(this.#ctx.transport, 'POST', '/api/v1/keys', { body: { name: options.name } });
+  }
+
+  /**
+   * revokes one of the owner's keys (the one in use included): it is refused at once, and the
+   * WebSocket/SSE streams and MCP sessions it opened close.
+   *
+   * @param id the key's id (`listKeys`)
+   * @throws InboxdError unauthorized | forbidden | not_found (no such key of this owner)
+   */
+  revokeKey(id: string): Promise<ApiKeyInfo> {
+    return sendJson(this.#ctx.transport, 'DELETE', `/api/v1/keys/${seg(id)}`);
   }
 
   /**

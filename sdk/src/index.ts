@@ -16,7 +16,9 @@ export type { ConnectionState, EventsOptions, ReconnectOptions, WebSocketConstru
 export { Mailbox } from './mailbox.js';
 export type { ExpectNoMessageOptions, ListMessagesOptions, MessageFilters, WaitOptions } from './mailbox.js';
 export type {
+  ApiKeyInfo,
   Attachment,
+  CreatedApiKey,
   AttachmentInfo,
   DeletedGroup,
   DeliveryAttempt,

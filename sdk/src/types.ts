@@ -153,6 +153,24 @@ export interface DomainList {
   default: string;
 }
 
+/** an API key as its owner sees it (`GET /api/v1/keys`): never the key itself, never its hash. */
+export interface ApiKeyInfo {
+  id: string;
+  name: string;
+  /** the first characters of the key, to tell keys apart. */
+  prefix: string;
+  created_at: string;
+  /** to the minute; null when never used. */
+  last_used_at: string | null;
+  /** false once revoked. */
+  active: boolean;
+}
+
+/** the answer to `Inboxd.createKey`: the key itself is here, and never shown again. */
+export interface CreatedApiKey extends ApiKeyInfo {
+  key: string;
+}
+
 /** the answer to `Inboxd.deleteGroup`. */
 export interface DeletedGroup {
   /** how many mailboxes were deleted. */

@@ -1,5 +1,5 @@
 /**
- * `inboxd create | wait | read | ls | rm`: a client for shell scripts and CI, over the SDK only
+ * `inboxd create | wait | read | ls | rm | keys`: a client for shell scripts and CI, over the SDK only
  * (it never touches core/ or store/, so it works against any Inboxd URL). The server commands
  * (serve, migrate, admin) live in their own files.
  *
@@ -12,9 +12,9 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { TokenFile, tokenFilePath } from './token-file.js';
-import { DEFAULT_BASE_URL, Inboxd, type InboxdError, isInboxdError, type Mailbox, type MailboxInfo, type Message, type MessageSummary } from '@inboxd/sdk';
+import { type ApiKeyInfo, DEFAULT_BASE_URL, Inboxd, type InboxdError, isInboxdError, type Mailbox, type MailboxInfo, type Message, type MessageSummary } from '@inboxd/sdk';
 
-export const CLIENT_COMMANDS = ['create', 'wait', 'read', 'ls', 'rm'] as const;
+export const CLIENT_COMMANDS = ['create', 'wait', 'read', 'ls', 'rm', 'keys'] as const;
 
 export const CLIENT_HELP = `  inboxd create [--ttl MIN] [--local-part X] [--domain D] [--group G]              create a mailbox; prints its address
   inboxd wait ADDRESS [--from S] [--subject S] [--body S] [--pattern RE2] [--after-seq N]
@@ -22,6 +22,7 @@ export const CLIENT_HELP = `  inboxd create [--ttl MIN] [--local-part X] [--doma
   inboxd read ADDRESS [ID | --latest] [--raw]                                      show a message (the newest by default)
   inboxd ls [ADDRESS] [--group G]                                                  list mailboxes, or one mailbox's messages
   inboxd rm ADDRESS [ID] | rm --group G                                            delete a mailbox, a message, or a group
+  inboxd keys ls | keys create [--name N] | keys rm ID                             your API keys (a new key is printed once)
   client settings: INBOXD_URL, INBOXD_API_KEY, INBOXD_TOKEN (or --url, --api-key, --token); --json for scripts`;
 
 const EXIT = { ok: 0, notFound: 1, usage: 2, api: 3 } as const;
@@ -56,6 +57,7 @@ const OPTIONS = {
   read: { ...COMMON, latest: { type: 'boolean' }, raw: { type: 'boolean' } },
   ls: { ...COMMON, group: { type: 'string' }, limit: { type: 'string' }, unread: { type: 'boolean' }, from: { type: 'string' }, subject: { type: 'string' }, 'after-seq': { type: 'string' } },
   rm: { ...COMMON, group: { type: 'string' } },
+  keys: { ...COMMON, name: { type: 'string' } },
 } as const satisfies Record<(typeof CLIENT_COMMANDS)[number], ParseArgsConfig['options']>;
 
 type Values = Record<string, string | boolean | undefined>;
@@ -106,6 +108,9 @@ export async function client(command: (typeof CLIENT_COMMANDS)[number], argv: st
         break;
       case 'rm':
         await rm(ctx, positionals);
+        break;
+      case 'keys':
+        await keys(ctx, positionals);
         break;
     }
     return EXIT.ok;
@@ -284,6 +289,35 @@ async function rm(ctx: Context, positionals: string[]): Promise<void> {
   await mailbox.deleteMailbox();
   ctx.tokens.delete(address);
   out(ctx.json ? json({ deleted: address }) : `deleted ${address}`);
+}
+
+async function keys(ctx: Context, positionals: string[]): Promise<void> {
+  if (!ctx.apiKey) throw new UsageError('managing keys needs an API key (INBOXD_API_KEY or --api-key)');
+  const [action, id, extra] = positionals;
+  if (extra !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(extra)}`);
+  const line = (k: ApiKeyInfo) => `${k.id}  ${k.prefix}…  ${k.name}  ${k.active ? 'active' : 'revoked'}  created ${k.created_at}${k.last_used_at ? `  last used ${k.last_used_at}` : ''}`;
+  switch (action) {
+    case 'ls': {
+      if (id !== undefined) throw new UsageError('keys ls takes no argument');
+      const list = await ctx.inboxd.listKeys();
+      return out(ctx.json ? json(list) : list.map(line).join('\n') || '(no keys)');
+    }
+    case 'create': {
+      if (id !== undefined) throw new UsageError('keys create takes --name, not an argument');
+      const made = await ctx.inboxd.createKey({ name: str(ctx.values.name) });
+      if (ctx.json) return out(json(made));
+      out(made.key);
+      process.stderr.write(`(API key ${made.prefix}…, name "${made.name}", id ${made.id}. Shown once: store it now.)\n`);
+      return;
+    }
+    case 'rm': {
+      if (id === undefined) throw new UsageError('keys rm needs the key id (inboxd keys ls)');
+      const revoked = await ctx.inboxd.revokeKey(id);
+      return out(ctx.json ? json(revoked) : `revoked ${revoked.prefix}… (${revoked.name})`);
+    }
+    default:
+      throw new UsageError('keys ls | keys create [--name N] | keys rm ID');
+  }
 }
 
 function summaryLine(m: MessageSummary): string {

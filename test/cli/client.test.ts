@@ -133,3 +133,25 @@ describe('inboxd client commands', { timeout: 90_000 }, () => {
     expect(JSON.parse((await runInboxd(['ls', '--group', group, '--json'], keyed)).stdout)).toEqual([]);
   });
 });
+
+describe('inboxd keys', { timeout: 90_000 }, () => {
+  it('creates a key (printed once), lists it and revokes it; without an API key it is a usage error', async () => {
+    const user = await s.userWithKey('pro');
+    const withKey = { ...env, INBOXD_API_KEY: user.key };
+    const made = await runInboxd(['keys', 'create', '--name', 'ci-runner', '--json'], withKey);
+    expect(made.code).toBe(0);
+    const created = JSON.parse(made.stdout);
+    expect(created).toMatchObject({ name: 'ci-runner', active: true, key: expect.stringMatching(/^ibx_/) });
+    const listed = await runInboxd(['keys', 'ls'], withKey);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain(created.id);
+    expect(listed.stdout).not.toContain(created.key);
+    const rm = await runInboxd(['keys', 'rm', created.id], withKey);
+    expect(rm.code).toBe(0);
+    expect(rm.stdout).toContain('revoked');
+    expect((await s.api('GET', '/api/v1/mailboxes', { token: created.key })).status).toBe(401);
+    const noKey = await runInboxd(['keys', 'ls'], env);
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toContain('needs an API key');
+  });
+});
