@@ -12,6 +12,7 @@ import { userForApiKey } from './core/auth.js';
 import type { CoreDeps, CoreSettings } from './core/context.js';
 import { createDelivery, type Delivery } from './core/delivery.js';
 import { createMetrics } from './core/metrics.js';
+import { createPrometheus } from './prometheus.js';
 import { createTimeline, type Timeline } from './core/timeline.js';
 import type { Bus } from './core/events.js';
 import type { Logger } from './core/log.js';
@@ -88,6 +89,8 @@ export async function startInboxd(config: Config, options: StartOptions = {}): P
   const parser = createParserPool({ workers: config.parse_workers, timeoutMs: config.parse_timeout, memoryMb: config.parse_memory_mb });
   const mime = { parse: (raw: Buffer) => parser.parse(raw), attachment: (raw: Buffer, index: number) => parser.attachment(raw, index) };
   const metrics = createMetrics();
+  const prometheus = createPrometheus(metrics);
+  metrics.gauge('inboxd_parser_queue_depth', 'MIME parses waiting for a free worker', () => parser.queueDepth());
   const core: CoreDeps = { store, bus, clock, log, mime, metrics, settings: coreSettings(config) };
   const timeline = createTimeline(core);
   const delivery = createDelivery(core, timeline);
@@ -105,6 +108,7 @@ export async function startInboxd(config: Config, options: StartOptions = {}): P
         ses: sesSettings(config),
         logger: log,
         mcp: (await import('./mcp/http-handler.js')).createMcpHttpHandler(core, { maxWaitSeconds: config.wait_max_timeout, keyRecheckMs: config.ws_ping_interval * 1000 }),
+        prometheus,
         healthChecks: config.database_url
           ? []
           : [(await import('./store/sqlite/disk-check.js')).diskCheck({ dir: config.data_dir, minFreeBytes: config.disk_min_free_mb * 1_048_576, settingName: settingName('disk_min_free_mb') })],
@@ -173,6 +177,7 @@ export async function startInboxd(config: Config, options: StartOptions = {}): P
               ).port
             : null;
         smtp = { server, port, securePort };
+        metrics.gauge('inboxd_smtp_sessions', 'SMTP connections open right now', () => server.connections());
       } catch (err) {
         await server.close().catch(() => undefined);
         throw err;

@@ -107,7 +107,32 @@ export function createDelivery(deps: CoreDeps, timeline?: Timeline): Delivery {
     });
   }
 
+  /** one info line per refusal: the reason and the answer the edge gives (#14 item 6). */
+  function logRefused(address: string, code: ErrorCode, ctx: AttemptContext | undefined, extra: { reason?: string | null; size?: number | null } = {}): void {
+    const reply = ctx?.replyFor?.(code);
+    log.info(
+      {
+        address,
+        reason: extra.reason ?? code,
+        smtp: reply?.smtpCode ? `${reply.smtpCode}${reply.enhancedCode ? ` ${reply.enhancedCode}` : ''} ${reply.text}` : null,
+        source: ctx?.source ?? null,
+        client: ctx?.remoteAddress ?? null,
+        size: extra.size ?? null,
+      },
+      'refused',
+    );
+  }
+
   async function resolveRecipient(rcpt: string, declaredSize?: number, ctx?: AttemptContext): Promise<Recipient> {
+    try {
+      return await judgeRecipient(rcpt, declaredSize, ctx);
+    } catch (err) {
+      if (isDomainError(err)) logRefused(rcpt.trim().toLowerCase(), err.code, ctx, { size: declaredSize ?? null });
+      throw err;
+    }
+  }
+
+  async function judgeRecipient(rcpt: string, declaredSize?: number, ctx?: AttemptContext): Promise<Recipient> {
     let parsed;
     try {
       parsed = parseAddress(rcpt);
@@ -149,6 +174,7 @@ export function createDelivery(deps: CoreDeps, timeline?: Timeline): Delivery {
     try {
       return await commit(raw, recipients, meta);
     } catch (err) {
+      if (isDomainError(err)) for (const r of recipients) logRefused(r.address, err.code, meta, { size: raw.length });
       if (isDomainError(err) && err.code !== 'storage_unavailable') {
         for (const r of recipients) note(r.address, meta, { code: err.code, size: raw.length, startedAt: meta.startedAt });
       }
@@ -158,10 +184,12 @@ export function createDelivery(deps: CoreDeps, timeline?: Timeline): Delivery {
 
   async function commit(raw: Buffer, recipients: Recipient[], meta: DeliveryMeta): Promise<InsertedMessage[]> {
     for (const r of recipients) checkMessageSize(raw.length, r.plan, settings);
+    const started = performance.now();
     const content = await deps.mime.parse(raw);
     if (content.parseError) deps.metrics.inc('inboxd_parse_errors_total');
     if (content.parseError) log.warn({ parseError: content.parseError, size: raw.length }, 'stored unparsed');
     const now = clock.now();
+    const commitStarted = performance.now();
     const inserted = await store.insertMessages(
       recipients.map((r) => ({
         mailboxId: r.mailbox.id,
@@ -177,6 +205,8 @@ export function createDelivery(deps: CoreDeps, timeline?: Timeline): Delivery {
         now,
       })),
     );
+    deps.metrics.observe('inboxd_store_commit_seconds', (performance.now() - commitStarted) / 1000);
+    deps.metrics.observe('inboxd_delivery_seconds', (performance.now() - started) / 1000, { source: meta.source });
     deps.metrics.inc('inboxd_messages_stored_total', { source: meta.source }, inserted.length);
     inserted.forEach((m, i) =>
       note(recipients[i]!.address, meta, { code: null, reason: content.parseError ? 'parse_error' : null, size: raw.length, messageId: m.id, startedAt: meta.startedAt }),
@@ -189,16 +219,29 @@ export function createDelivery(deps: CoreDeps, timeline?: Timeline): Delivery {
       void publishQuietly(deps, event);
       void announceCaught(deps, recipients[i]!.mailbox, event);
     }
-    log.debug({ recipients: inserted.length, size: raw.length, source: meta.source }, 'delivered');
+    log.info(
+      {
+        message_ids: inserted.map((m) => m.id),
+        recipients: inserted.length,
+        size: raw.length,
+        duration_ms: meta.startedAt !== undefined ? Math.max(0, clock.now() - meta.startedAt) : Math.round(performance.now() - started),
+        source: meta.source,
+        client: meta.remoteAddress ?? null,
+        ...(content.parseError ? { parse_error: true } : {}),
+      },
+      'delivered',
+    );
     return inserted;
   }
 
   function refuse(recipients: Recipient[], code: ErrorCode, meta: DeliveryMeta & { size?: number | null; reason?: string }): void {
     if (recipients.length === 0) deps.metrics.inc('inboxd_deliveries_refused_total', { reason: code });
+    for (const r of recipients) logRefused(r.address, code, meta, { reason: meta.reason ?? null, size: meta.size ?? null });
     for (const r of recipients) note(r.address, meta, { code, reason: meta.reason ?? null, size: meta.size ?? null, startedAt: meta.startedAt });
   }
 
   async function refuseRecipient(rcpt: string, code: ErrorCode, ctx: AttemptContext): Promise<void> {
+    logRefused(rcpt.trim().toLowerCase(), code, ctx);
     try {
       const parsed = parseAddress(rcpt);
       if (!isOurDomain(parsed.domain, settings.domains)) return;

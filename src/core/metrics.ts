@@ -27,6 +27,21 @@ export class Metrics {
     c.values.set(k, (c.values.get(k) ?? 0) + by);
   }
 
+  private readonly observers = new Map<string, (value: number, labels: Labels) => void>();
+
+  /**
+   * sends observations of `name` (latencies, in seconds) to a histogram kept outside core
+   * (src/prometheus.ts, prom-client); without one they are dropped.
+   */
+  observeWith(name: string, observer: (value: number, labels: Labels) => void): void {
+    this.observers.set(name, observer);
+  }
+
+  /** one observation of `name` (e.g. a delivery's duration in seconds). */
+  observe(name: string, value: number, labels: Labels = {}): void {
+    this.observers.get(name)?.(value, labels);
+  }
+
   /** a gauge read at scrape time. */
   gauge(name: string, help: string, read: () => number): void {
     this.gauges.set(name, { help, read });

@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest, LogController } fro
 import type { CoreDeps } from '../core/context.js';
 import type { Delivery } from '../core/delivery.js';
 import type { HealthCheck } from '../core/health.js';
+import type { Prometheus } from '../prometheus.js';
 import { RateLimiter } from '../core/rate-limit.js';
 import type { SesSettings } from '../ses/settings.js';
 import { installDrain } from './drain.js';
@@ -57,6 +58,8 @@ export interface AppDeps {
   mcp?: McpEndpoint;
   /** more parts for /health to report (the SQLite data disk); db and bus are always there. */
   healthChecks?: readonly HealthCheck[];
+  /** HTTP request metrics and the prom-client part of /metrics (src/prometheus.ts); none: core's counters only. */
+  prometheus?: Prometheus;
 }
 
 /** same-origin is always allowed; others only when listed. A request with no Origin is not from a browser. */
@@ -92,7 +95,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const draining = installDrain(app);
   // one log line per request, with query-string credentials redacted
   app.addHook('onResponse', async (request, reply) => {
-    request.log.info({ method: request.method, url: redactUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    const route = request.routeOptions.url ?? 'unmatched';
+    deps.prometheus?.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    // health probes and the web UI's files would drown the API's lines: debug only
+    const quiet = route === '/health' || (reply.statusCode < 400 && request.method === 'GET' && !/^\/(api|ws|mcp|metrics|docs|openapi\.json)(\/|$)/.test(route));
+    request.log[quiet ? 'debug' : 'info']({ method: request.method, url: redactUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
   // CORS is an explicit list (DESIGN "Security defaults"): no list, no cross-origin API access
@@ -144,7 +151,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
   const anonymousLimiter = new RateLimiter(settings.anonymousRatePerMinute, core.clock);
   healthRoutes(app, core, deps.healthChecks);
-  metricsRoutes(app, core, settings.metricsToken);
+  metricsRoutes(app, core, settings.metricsToken, deps.prometheus);
   domainRoutes(app, core);
   mailboxRoutes(app, core, anonymousLimiter);
   waitRoutes(app, core, settings.waitMaxTimeoutSeconds, draining);

@@ -20,6 +20,8 @@ export interface MessageParser {
   attachment(raw: Buffer, index: number): Promise<AttachmentData | null>;
   /** lets running parses finish, then stops the workers; later calls resolve as failures. */
   close(): Promise<void>;
+  /** parses waiting for a free worker right now (for /metrics). */
+  queueDepth(): number;
 }
 
 /** options for {@link createParserPool}. */
@@ -182,6 +184,7 @@ export function createParserPool(opts: ParserPoolOptions): MessageParser {
   };
 
   return {
+    queueDepth: () => queue.length,
     parse(raw) {
       if (closed) return Promise.resolve(emptyContent('parser is shut down'));
       return new Promise<MessageContent>((resolve) => {

@@ -6,10 +6,11 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { CoreDeps } from '../../core/context.js';
 import { DomainError } from '../../core/errors.js';
+import type { Prometheus } from '../../prometheus.js';
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 
-export function metricsRoutes(app: FastifyInstance, deps: CoreDeps, token: string | undefined): void {
+export function metricsRoutes(app: FastifyInstance, deps: CoreDeps, token: string | undefined, prometheus?: Prometheus): void {
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
     if (token) {
       const given = Buffer.from((request.headers.authorization ?? '').replace(/^bearer\s+/i, ''));
@@ -18,6 +19,7 @@ export function metricsRoutes(app: FastifyInstance, deps: CoreDeps, token: strin
     } else if (!LOOPBACK.test(request.socket.remoteAddress ?? '')) {
       throw new DomainError('forbidden', '/metrics answers loopback clients only unless INBOXD_METRICS_TOKEN is set');
     }
-    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(deps.metrics.render());
+    const text = deps.metrics.render() + (prometheus ? await prometheus.render() : '');
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text);
   });
 }
