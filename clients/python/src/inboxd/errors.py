@@ -38,6 +38,7 @@ ERROR_CODES: tuple[str, ...] = (
     "address_reserved",
     "too_many_unknown_recipients",
     "server_busy",
+    "shutting_down",
 )
 
 #: codes the client gives when the server gave no coded answer: ``internal_error`` (a 500),
