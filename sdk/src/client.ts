@@ -104,7 +104,7 @@ export class Inboxd {
       owner_type: options.ownerType,
     };
     const info = await sendJson<MailboxInfo>(this.#ctx.transport, 'POST', '/api/v1/mailboxes', { body });
-    return new Mailbox(this.#ctx, info.address, info.session_token, info);
+    return new Mailbox(this.#ctx, info.address, info.session_token ?? undefined, info);
   }
 
   /**

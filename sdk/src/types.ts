@@ -27,8 +27,11 @@ export interface MailboxInfo {
   last_seq: number;
   /** messages currently stored. */
   message_count: number;
-  /** anonymous mailboxes only, on create: the credential for every later call (shown once). */
-  session_token?: string;
+  /**
+   * on create only: an anonymous mailbox's credential for every later call (shown once), or
+   * `null` when it was created with an API key. Absent on every other answer.
+   */
+  session_token?: string | null;
 }
 
 /** a verification code found in a message, most likely first in `codes`. */
@@ -72,13 +75,20 @@ export interface MessageHeader {
 export interface MessageSummary {
   /** time-sortable id. */
   id: string;
+  /** the same as `id`: Inboxd's id, the name events and the delivery timeline use (the Message-ID header is `header_message_id`). */
+  message_id: string;
   /** 1, 2, 3… within the mailbox: the order of arrival. */
   seq: number;
   /** the From address. */
   from: string | null;
   /** the From display name. */
   from_name: string | null;
+  /** the From address as the seed API named it: a string, `''` when the message has no From. */
+  from_address: string;
+  /** the To header addresses. */
   to: string[];
+  /** the mailbox's address (the recipient this copy was delivered to), as the seed API named it. */
+  to_address: string;
   cc: string[];
   subject: string | null;
   /** ISO 8601 time the server accepted it. */
@@ -99,8 +109,8 @@ export interface MessageSummary {
 
 /** a whole message (`GET …/messages/{id}` and the waits). */
 export interface Message extends MessageSummary {
-  /** the Message-ID header. */
-  message_id: string | null;
+  /** the Message-ID header (called `message_id` before; `message_id` is now Inboxd's id). */
+  header_message_id: string | null;
   /** the Date header as sent. */
   date: string | null;
   /** the SMTP envelope sender (MAIL FROM). */

@@ -12,6 +12,7 @@ import { randomLocalPart } from './names.js';
 import { clampTtlMinutes } from './quota.js';
 import { hashSecret, newSessionToken } from './tokens.js';
 import type { Mailbox, OwnerType, Plan } from './types.js';
+import { type Page, slicePage } from './paging.js';
 
 export interface CreateMailboxInput {
   ttlMinutes?: number | undefined;
@@ -120,7 +121,11 @@ function withCapHint(err: DomainError, isUser: boolean, plan: Plan): DomainError
 }
 
 /** the caller's live mailboxes: all of a key's owner, or the session token's own one. */
-export async function listMailboxes(deps: CoreDeps, principal: Principal, group?: string): Promise<Mailbox[]> {
+export async function listMailboxes(deps: CoreDeps, principal: Principal, group?: string, page: Page = {}): Promise<Mailbox[]> {
+  return slicePage(await listAllMailboxes(deps, principal, group), page);
+}
+
+async function listAllMailboxes(deps: CoreDeps, principal: Principal, group: string | undefined): Promise<Mailbox[]> {
   const now = deps.clock.now();
   if (principal.kind === 'anonymous' && principal.local === true && deps.settings.catchAll.openToLoopback) {
     return deps.store.listMailboxes({ ownerType: ['anonymous'], ownerId: UNOWNED_CATCH_ALL }, now, group);

@@ -4,12 +4,15 @@
 import { openMailbox, type Principal } from './auth.js';
 import type { CoreDeps } from './context.js';
 import { DomainError } from './errors.js';
+import { checkOffset } from './paging.js';
 import { messageDeletedEvent, publishQuietly } from './events.js';
 import type { AttachmentData, Mailbox, Message, MessageSummary } from './types.js';
 
 export interface ListQuery {
   afterSeq?: number | undefined;
   limit?: number | undefined;
+  /** messages to skip first (the seed's paging: limit with offset). */
+  offset?: number | undefined;
   unread?: boolean | undefined;
   order?: 'asc' | 'desc' | undefined;
   from?: string | undefined;
@@ -33,6 +36,7 @@ export async function listMessages(
   const messages = await deps.store.listMessages(mailbox.id, {
     afterSeq: q.afterSeq,
     limit,
+    offset: checkOffset(q.offset),
     unread: q.unread,
     order: q.order ?? 'desc',
     from: q.from,

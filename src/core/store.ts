@@ -70,6 +70,8 @@ export interface ListMessagesQuery {
   /** newest first (default) or oldest first. */
   order?: 'desc' | 'asc';
   limit: number;
+  /** rows to skip first (paging with limit). */
+  offset?: number | undefined;
   unread?: boolean;
   /** sender address or name contains (case-insensitive) */
   from?: string | undefined;

@@ -6,14 +6,17 @@
 import { openMailbox, type Principal } from './auth.js';
 import type { CoreDeps } from './context.js';
 import type { DeliveryAttempt } from './types.js';
+import { checkOffset } from './paging.js';
 
 /**
  * the newest delivery attempts to a mailbox's address, behind the mailbox's access rules.
  * @throws DomainError unauthorized | mailbox_not_found | forbidden | mailbox_expired
  */
-export async function listDeliveryAttempts(deps: CoreDeps, principal: Principal, address: string, limit: number): Promise<DeliveryAttempt[]> {
+export async function listDeliveryAttempts(deps: CoreDeps, principal: Principal, address: string, limit: number, offset = 0): Promise<DeliveryAttempt[]> {
   const mailbox = await openMailbox(deps, principal, address);
-  return deps.store.listDeliveries(mailbox.address, limit);
+  const skip = checkOffset(offset) ?? 0;
+  // the timeline keeps a few hundred attempts per address at most: reading past the offset is cheap
+  return (await deps.store.listDeliveries(mailbox.address, limit + skip)).slice(skip);
 }
 
 export interface Timeline {

@@ -13,9 +13,11 @@ import type { HealthCheck } from '../core/health.js';
 import type { Prometheus } from '../prometheus.js';
 import { RateLimiter } from '../core/rate-limit.js';
 import type { SesSettings } from '../ses/settings.js';
+import { authenticateRoutes } from './auth.js';
 import { installDrain } from './drain.js';
 import { errorHandler, sendError } from './errors.js';
 import { hostAllowed } from './host-check.js';
+import { readInputStrictly } from './input.js';
 import { sseRoutes } from './realtime/sse.js';
 import { catchAllRoutes } from './routes/catch-all.js';
 import { wsRoutes } from './realtime/ws.js';
@@ -89,7 +91,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 300 },
     // drain.ts answers requests during shutdown with our own 503 shutting_down
     return503OnClosing: false,
+    // an unknown field is refused (input.ts, errors.ts), never dropped without a word
+    ajv: { customOptions: { removeAdditional: false } },
   });
+  readInputStrictly(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((_request, reply) => sendError(reply, 'not_found', 'no such route'));
   const draining = installDrain(app);
@@ -153,13 +158,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   healthRoutes(app, core, deps.healthChecks);
   metricsRoutes(app, core, settings.metricsToken, deps.prometheus);
   domainRoutes(app, core);
-  mailboxRoutes(app, core, anonymousLimiter);
-  waitRoutes(app, core, settings.waitMaxTimeoutSeconds, draining);
-  messageRoutes(app, core);
-  deliveryRoutes(app, core);
+  // the REST routes on mailboxes and messages: one scope, one authentication hook (auth.ts)
+  await app.register(async (api) => {
+    authenticateRoutes(api, core);
+    mailboxRoutes(api, core, anonymousLimiter);
+    waitRoutes(api, core, settings.waitMaxTimeoutSeconds, draining);
+    messageRoutes(api, core);
+    deliveryRoutes(api, core);
+    sseRoutes(api, core, realtime);
+  });
   keyRoutes(app, core);
   if (deps.delivery && deps.ses) await app.register(sesRoutes({ core, delivery: deps.delivery, settings: deps.ses }));
-  sseRoutes(app, core, realtime);
   catchAllRoutes(app, core, realtime);
   wsRoutes(app, core, realtime);
   mcpRoutes(app, core, deps.mcp, settings.allowedOrigins);

@@ -37,10 +37,16 @@ export const HTTP_STATUS = {
   shutting_down: 503,
 } as const satisfies Record<ErrorCode, number>;
 
+/** the JSON of every error answer (presenters/error.ts): `detail` repeats `message` for clients written for the seed. */
 export interface ErrorBody {
   error: ErrorCode | 'internal_error';
   message: string;
-  [detail: string]: unknown;
+  detail: string;
+  [extra: string]: unknown;
+}
+
+export function errorBody(code: ErrorBody['error'], message: string, details?: Record<string, unknown>): ErrorBody {
+  return { ...details, error: code, message, detail: message };
 }
 
 export function sendError(reply: FastifyReply, code: ErrorCode, message: string, details?: Record<string, unknown>): FastifyReply {
@@ -51,18 +57,34 @@ export function sendError(reply: FastifyReply, code: ErrorCode, message: string,
   if (code === 'storage_unavailable' || code === 'address_unavailable' || code === 'server_busy') reply.header('Retry-After', '5');
   // another node (or this one, restarted) answers the retry; the connection is not kept
   if (code === 'shutting_down') reply.header('Retry-After', '1').header('Connection', 'close');
-  const body: ErrorBody = { ...details, error: code, message };
-  return reply.code(status).type('application/json; charset=utf-8').send(body);
+  return reply.code(status).type('application/json; charset=utf-8').send(errorBody(code, message, details));
+}
+
+const PLACE: Record<string, string> = { querystring: 'query parameter', body: 'body field', params: 'path parameter', headers: 'header' };
+
+/**
+ * a schema refusal in words a caller can act on: an unknown parameter is named with the known
+ * ones (a typo such as `body_regex=` must not pass as "no filter").
+ */
+function validationMessage(err: FastifyError, request: FastifyRequest): string {
+  const first = err.validation?.[0];
+  const extra = first?.keyword === 'additionalProperties' ? (first.params as { additionalProperty?: string }).additionalProperty : undefined;
+  if (extra === undefined) return err.message;
+  const context = err.validationContext ?? 'querystring';
+  const schema = (request.routeOptions.schema as Record<string, { properties?: Record<string, unknown> } | undefined> | undefined)?.[context];
+  const known = Object.keys(schema?.properties ?? {});
+  const place = PLACE[context] ?? context;
+  return `unknown ${place} "${extra}"; ${known.length ? `known: ${known.join(', ')}` : `this route takes no ${place}s`}`;
 }
 
 export function errorHandler(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (isDomainError(err)) return sendError(reply, err.code, err.message, err.details);
   const fe = err as FastifyError;
-  if (fe.validation) return sendError(reply, 'invalid_input', fe.message);
+  if (fe.validation) return sendError(reply, 'invalid_input', validationMessage(fe, request));
   if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, 'message_too_large', 'request body too large');
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    return reply.code(fe.statusCode).send({ error: 'invalid_input', message: fe.message } satisfies ErrorBody);
+    return reply.code(fe.statusCode).send(errorBody('invalid_input', fe.message));
   }
   request.log.error({ err }, 'unhandled error');
-  return reply.code(500).send({ error: 'internal_error', message: 'internal error; see the server log for the request id ' + request.id } satisfies ErrorBody);
+  return reply.code(500).send(errorBody('internal_error', 'internal error; see the server log for the request id ' + request.id));
 }

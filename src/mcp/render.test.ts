@@ -5,8 +5,8 @@ import { MCP_HINTS, toolError } from './errors.js';
 import { fence, neutralise, renderMessage, visibleBody } from './render.js';
 
 const message = (over: Partial<MessageJson>): MessageJson => ({
-  id: 'm1', seq: 1, from: 'a@example.com', from_name: null, to: [], cc: [], subject: 'Hi', received_at: '2026-01-01T00:00:00.000Z',
-  size: 1, is_read: false, tag: null, source: 'smtp', has_attachments: false, codes: [], parse_error: null, message_id: null, date: null,
+  id: 'm1', seq: 1, from: 'a@example.com', from_name: null, from_address: 'a@example.com', to: [], to_address: 'box@inboxd.test', cc: [], subject: 'Hi', received_at: '2026-01-01T00:00:00.000Z',
+  size: 1, is_read: false, tag: null, source: 'smtp', has_attachments: false, codes: [], parse_error: null, message_id: 'm1', header_message_id: null, date: null,
   envelope_from: null, body_text: null, body_html: null, headers: [], attachments: [], links: [], verdicts: null, ...over,
 });
 

@@ -8,6 +8,7 @@ export const errorJson = z
   .object({
     error: z.string().describe('a stable code (docs/errors.md)'),
     message: z.string().describe('what went wrong, for a person'),
+    detail: z.string().describe('the same text as message, for clients written for the seed (FastAPI names it detail)'),
   })
   .catchall(z.unknown());
 

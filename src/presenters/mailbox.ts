@@ -18,7 +18,7 @@ export const mailboxJson = z.object({
   group: z.string().nullable(),
   last_seq: count.describe('the highest seq given so far: wait with after_seq=last_seq to ignore older mail'),
   message_count: count,
-  session_token: z.string().optional().describe('anonymous mailboxes only, on create: shown once'),
+  session_token: z.string().nullable().optional().describe('on create only: the credential of an anonymous mailbox (shown once), null when created with an API key; absent on every other answer'),
 });
 
 export type MailboxJson = z.infer<typeof mailboxJson>;
@@ -31,6 +31,7 @@ export type DomainListJson = z.infer<typeof domainListJson>;
 export const deletedGroupJson = z.object({ deleted: count, addresses: z.array(z.string()) });
 export type DeletedGroupJson = z.infer<typeof deletedGroupJson>;
 
+/** `sessionToken` is given on create only: the anonymous mailbox's token, or null. */
 export function presentMailbox(m: Mailbox, now: number, sessionToken?: string | null): MailboxJson {
   const out: MailboxJson = {
     address: m.address,
@@ -43,6 +44,6 @@ export function presentMailbox(m: Mailbox, now: number, sessionToken?: string | 
     last_seq: m.lastSeq,
     message_count: m.messageCount,
   };
-  if (sessionToken) out.session_token = sessionToken;
+  if (sessionToken !== undefined) out.session_token = sessionToken;
   return out;
 }

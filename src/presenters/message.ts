@@ -30,10 +30,13 @@ export const attachmentJson = z.object({
 
 export const messageSummaryJson = z.object({
   id: z.string().describe("Inboxd's id of the message (time-sortable)"),
+  message_id: z.string().describe('the same as id: Inboxd\'s id, the name events and the delivery timeline use (the Message-ID header is header_message_id)'),
   seq: count.describe('1, 2, 3… within the mailbox: the order of arrival'),
   from: z.string().nullable().describe('the From address'),
   from_name: z.string().nullable().describe('the From display name'),
-  to: z.array(z.string()),
+  from_address: z.string().describe("the From addr-spec, as the seed named it; '' when the message has no From"),
+  to: z.array(z.string()).describe('the To header addresses'),
+  to_address: z.string().describe("the mailbox's address (the recipient this copy was delivered to), as the seed named it"),
   cc: z.array(z.string()),
   subject: z.string().nullable(),
   received_at: timestamp,
@@ -47,7 +50,7 @@ export const messageSummaryJson = z.object({
 });
 
 export const messageJson = messageSummaryJson.extend({
-  message_id: z.string().nullable().describe('the Message-ID header'),
+  header_message_id: z.string().nullable().describe('the Message-ID header (named message_id before; message_id is now Inboxd\'s id)'),
   date: z.string().nullable().describe('the Date header as sent'),
   envelope_from: z.string().nullable().describe('the SMTP envelope sender (MAIL FROM)'),
   body_text: z.string().nullable(),
@@ -66,10 +69,13 @@ const addr = (a: AddressValue) => a.address;
 export function presentSummary(m: MessageSummary): MessageSummaryJson {
   return {
     id: m.id,
+    message_id: m.id,
     seq: m.seq,
     from: m.from?.address ?? null,
     from_name: m.from?.name || null,
+    from_address: m.from?.address ?? '',
     to: m.to.map(addr),
+    to_address: m.address,
     cc: m.cc.map(addr),
     subject: m.subject,
     received_at: new Date(m.receivedAt).toISOString(),
@@ -86,7 +92,7 @@ export function presentSummary(m: MessageSummary): MessageSummaryJson {
 export function presentMessage(m: Message): MessageJson {
   return {
     ...presentSummary(m),
-    message_id: m.messageIdHeader,
+    header_message_id: m.messageIdHeader,
     date: m.date,
     envelope_from: m.envelopeFrom,
     body_text: m.bodyText,

@@ -207,10 +207,13 @@ export class Inbox {
         if (this.messages.some((m) => m.id === ev.message_id)) return;
         this.messages.unshift({
           id: ev.message_id,
+          message_id: ev.message_id,
           seq: ev.seq,
           from: ev.from,
           from_name: null,
+          from_address: ev.from ?? '',
           to: [this.address],
+          to_address: this.address,
           cc: [],
           subject: ev.subject,
           received_at: ev.received_at,

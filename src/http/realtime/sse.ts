@@ -5,11 +5,10 @@
  * EventSource cannot set headers.
  */
 import type { FastifyInstance } from 'fastify';
-import { authenticate, openMailbox } from '../../core/auth.js';
+import { openMailbox } from '../../core/auth.js';
 import type { CoreDeps } from '../../core/context.js';
 import { DomainError } from '../../core/errors.js';
 import { isFinalEvent, type MailboxEvent } from '../../core/events.js';
-import { credentialsFrom } from '../request.js';
 import { openFeed } from '../../core/feed.js';
 import { watchKey } from '../../core/keys.js';
 import type { RealtimeSettings } from './ws.js';
@@ -18,6 +17,12 @@ export function sseRoutes(app: FastifyInstance, deps: CoreDeps, settings: Realti
   app.get<{ Params: { address: string }; Querystring: { since?: number; token?: string; api_key?: string } }>(
     '/api/v1/mailboxes/:address/events',
     {
+      config: { credentialsInQuery: true },
+      // before the auth hook: a page on a foreign origin learns nothing, not even whether its token is good
+      preValidation: async (request) => {
+        if (!settings.hostAllowed(request)) throw new DomainError('forbidden', 'Host not allowed (add the origin to INBOXD_ALLOWED_ORIGINS)');
+        if (!settings.originAllowed(request.headers.origin, request.headers.host)) throw new DomainError('forbidden', 'origin not allowed');
+      },
       schema: {
         summary: 'Event stream (Server-Sent Events)',
         description: 'new_message (id = seq), message_deleted, mailbox_deleted, mailbox_expired and ping events. Replays stored messages after `since` or `Last-Event-ID`.',
@@ -34,10 +39,7 @@ export function sseRoutes(app: FastifyInstance, deps: CoreDeps, settings: Realti
       },
     },
     async (request, reply) => {
-      if (!settings.hostAllowed(request)) throw new DomainError('forbidden', 'Host not allowed (add the origin to INBOXD_ALLOWED_ORIGINS)');
-      if (!settings.originAllowed(request.headers.origin, request.headers.host)) throw new DomainError('forbidden', 'origin not allowed');
-      const principal = await authenticate(deps, credentialsFrom(request, true));
-      const mailbox = await openMailbox(deps, principal, request.params.address);
+      const mailbox = await openMailbox(deps, request.principal, request.params.address);
       const lastEventId = request.headers['last-event-id'];
       let since = request.query.since;
       if (typeof lastEventId === 'string' && /^\d+$/.test(lastEventId)) since = Number(lastEventId);
@@ -74,6 +76,7 @@ export function sseRoutes(app: FastifyInstance, deps: CoreDeps, settings: Realti
       settings.draining?.addEventListener('abort', end, { once: true });
       try {
         // a revoked key's stream ends at once, here or on any node (core/keys.ts)
+        const { principal } = request;
         if (principal.kind === 'user') unwatch = await watchKey(deps, principal.keyId, end, settings.pingIntervalMs);
         stream = await openFeed(deps, mailbox, {
           consumer: 'sse',

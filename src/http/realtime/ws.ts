@@ -12,6 +12,7 @@ import { isFinalEvent, type MailboxEvent } from '../../core/events.js';
 import { credentialsFrom } from '../request.js';
 import { openFeed } from '../../core/feed.js';
 import { watchKey } from '../../core/keys.js';
+import { sendError } from '../errors.js';
 
 export interface RealtimeSettings {
   pingIntervalMs: number;
@@ -36,10 +37,10 @@ export function wsRoutes(app: FastifyInstance, deps: CoreDeps, settings: Realtim
       websocket: true,
       preValidation: async (request, reply) => {
         if (!settings.hostAllowed(request)) {
-          return reply.code(403).send({ error: 'forbidden', message: 'Host not allowed (add the origin to INBOXD_ALLOWED_ORIGINS)' });
+          return sendError(reply, 'forbidden', 'Host not allowed (add the origin to INBOXD_ALLOWED_ORIGINS)');
         }
         if (!settings.originAllowed(request.headers.origin, request.headers.host)) {
-          return reply.code(403).send({ error: 'forbidden', message: 'origin not allowed' });
+          return sendError(reply, 'forbidden', 'origin not allowed');
         }
       },
     },

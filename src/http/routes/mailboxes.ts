@@ -3,12 +3,12 @@
  * delete. Handlers are one call into core.
  */
 import type { FastifyInstance } from 'fastify';
-import { authenticate, openMailbox } from '../../core/auth.js';
+import { openMailbox } from '../../core/auth.js';
 import type { CoreDeps } from '../../core/context.js';
 import { createMailbox, deleteGroup, deleteMailbox, extendMailbox, listMailboxes } from '../../core/mailboxes.js';
 import type { RateLimiter } from '../../core/rate-limit.js';
 import { presentMailbox } from '../../presenters/mailbox.js';
-import { clientKey, credentialsFrom } from '../request.js';
+import { clientKey } from '../request.js';
 import { authErrors, errorSchema, listOf, ref } from '../schemas.js';
 
 const addressParams = {
@@ -35,7 +35,16 @@ interface CreateInput {
   owner_type?: 'api' | 'mcp';
 }
 
-const groupQuery = { type: 'object', properties: { group: { type: 'string', minLength: 1, maxLength: 128, description: 'only the mailboxes created with this group label' } } } as const;
+const groupField = { type: 'string', minLength: 1, maxLength: 128, description: 'only the mailboxes created with this group label' } as const;
+const groupQuery = { type: 'object', properties: { group: groupField } } as const;
+const listQuery = {
+  type: 'object',
+  properties: {
+    group: groupField,
+    limit: { type: 'integer', minimum: 1, maximum: 1000, description: 'at most this many (default: all)' },
+    offset: { type: 'integer', minimum: 0, description: 'skip this many first (newest first)' },
+  },
+} as const;
 
 export function mailboxRoutes(app: FastifyInstance, deps: CoreDeps, anonymousLimiter: RateLimiter): void {
   app.post<{ Querystring: CreateInput; Body: CreateInput | null }>(
@@ -52,7 +61,7 @@ export function mailboxRoutes(app: FastifyInstance, deps: CoreDeps, anonymousLim
       },
     },
     async (request, reply) => {
-      const principal = await authenticate(deps, credentialsFrom(request));
+      const { principal } = request;
       const input = { ...request.query, ...(request.body ?? {}) };
       const key = clientKey(request.ip);
       const laptop = principal.kind === 'anonymous' && principal.local === true && deps.settings.anonymousLoopbackUncapped;
@@ -64,24 +73,25 @@ export function mailboxRoutes(app: FastifyInstance, deps: CoreDeps, anonymousLim
         key,
         input.owner_type ?? 'api',
       );
-      return reply.code(201).send(presentMailbox(created.mailbox, deps.clock.now(), created.sessionToken));
+      // the seed's clients read session_token on every create: null says "use your API key"
+      return reply.code(201).send(presentMailbox(created.mailbox, deps.clock.now(), created.sessionToken ?? null));
     },
   );
 
-  app.get<{ Querystring: { group?: string } }>(
+  app.get<{ Querystring: { group?: string; limit?: number; offset?: number } }>(
     '/api/v1/mailboxes',
     {
       schema: {
         summary: "List the caller's live mailboxes",
         tags: ['mailboxes'],
-        querystring: groupQuery,
+        querystring: listQuery,
         response: { 200: listOf('Mailbox'), 401: errorSchema },
       },
     },
     async (request) => {
-      const principal = await authenticate(deps, credentialsFrom(request));
+      const { principal } = request;
       const now = deps.clock.now();
-      return (await listMailboxes(deps, principal, request.query.group)).map((m) => presentMailbox(m, now));
+      return (await listMailboxes(deps, principal, request.query.group, { limit: request.query.limit, offset: request.query.offset })).map((m) => presentMailbox(m, now));
     },
   );
 
@@ -97,7 +107,7 @@ export function mailboxRoutes(app: FastifyInstance, deps: CoreDeps, anonymousLim
       },
     },
     async (request) => {
-      const principal = await authenticate(deps, credentialsFrom(request));
+      const { principal } = request;
       const addresses = await deleteGroup(deps, principal, request.query.group);
       return { deleted: addresses.length, addresses };
     },
@@ -107,7 +117,7 @@ export function mailboxRoutes(app: FastifyInstance, deps: CoreDeps, anonymousLim
     '/api/v1/mailboxes/:address',
     { schema: { summary: 'Get a mailbox', tags: ['mailboxes'], params: addressParams, response: { 200: ref('Mailbox'), ...authErrors } } },
     async (request) => {
-      const principal = await authenticate(deps, credentialsFrom(request));
+      const { principal } = request;
       return presentMailbox(await openMailbox(deps, principal, request.params.address), deps.clock.now());
     },
   );
@@ -126,7 +136,7 @@ export function mailboxRoutes(app: FastifyInstance, deps: CoreDeps, anonymousLim
       },
     },
     async (request) => {
-      const principal = await authenticate(deps, credentialsFrom(request));
+      const { principal } = request;
       const ttl = request.body?.ttl_minutes ?? request.query.ttl_minutes;
       return presentMailbox(await extendMailbox(deps, principal, request.params.address, ttl), deps.clock.now());
     },
@@ -136,7 +146,7 @@ export function mailboxRoutes(app: FastifyInstance, deps: CoreDeps, anonymousLim
     '/api/v1/mailboxes/:address',
     { schema: { summary: 'Delete a mailbox', tags: ['mailboxes'], params: addressParams, response: { 204: { type: 'null' }, ...authErrors } } },
     async (request, reply) => {
-      const principal = await authenticate(deps, credentialsFrom(request));
+      const { principal } = request;
       await deleteMailbox(deps, principal, request.params.address);
       return reply.code(204).send();
     },

@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate, type Principal } from '../../core/auth.js';
 import type { CoreDeps } from '../../core/context.js';
 import { isApiKey } from '../../core/tokens.js';
-import { sendError } from '../errors.js';
+import { errorBody, sendError } from '../errors.js';
 import { hostAndOriginAllowed } from '../host-check.js';
 import { clientKey } from '../request.js';
 
@@ -40,7 +40,7 @@ export function mcpRoutes(app: FastifyInstance, deps: CoreDeps, endpoint: McpEnd
       await endpoint.handle(request.raw, reply.raw, request.body, { principal, clientKey: clientKey(request.ip) });
     } catch (err) {
       request.log.error({ err, component: 'mcp' }, 'MCP request failed');
-      if (!reply.raw.headersSent) reply.raw.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'internal_error', message: 'internal error' }));
+      if (!reply.raw.headersSent) reply.raw.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify(errorBody('internal_error', 'internal error')));
       else reply.raw.end();
     }
   };

@@ -4,14 +4,12 @@
  * matching arrived and 409 when something did.
  */
 import type { FastifyInstance } from 'fastify';
-import { authenticate } from '../../core/auth.js';
 import { catchForReader } from '../../core/catch-all.js';
 import type { CoreDeps } from '../../core/context.js';
 import { DomainError } from '../../core/errors.js';
 import { MAX_PATTERN_LENGTH } from '../../core/filters.js';
 import { MAX_WAIT_COUNT, waitForMessages } from '../../core/wait.js';
 import { presentMessage } from '../../presenters/message.js';
-import { credentialsFrom } from '../request.js';
 import { errorSchema, listOf, ref } from '../schemas.js';
 
 interface WaitQs {
@@ -59,7 +57,7 @@ export function waitRoutes(app: FastifyInstance, deps: CoreDeps, maxTimeoutSecon
       },
     },
     async (request, reply) => {
-      const principal = await authenticate(deps, credentialsFrom(request));
+      const { principal } = request;
       await catchForReader(deps, principal, request.params.address);
       const q = request.query;
       const gone = new AbortController();

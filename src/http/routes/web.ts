@@ -64,12 +64,10 @@ function securityHeaders(request: FastifyRequest, reply: FastifyReply): void {
 export function webRoutes(app: FastifyInstance, opts: WebOptions): void {
   const indexPath = join(opts.distDir, 'index.html');
   if (!existsSync(indexPath)) {
-    app.get('/', async (_request, reply) =>
-      reply.code(503).header('Retry-After', '60').type('application/json; charset=utf-8').send({
-        error: 'web_ui_not_built',
-        message: `web UI not built: run npm run build (looked for ${indexPath})`,
-      }),
-    );
+    app.get('/', async (_request, reply) => {
+      const message = `web UI not built: run npm run build (looked for ${indexPath})`;
+      return reply.code(503).header('Retry-After', '60').type('application/json; charset=utf-8').send({ error: 'web_ui_not_built', message, detail: message });
+    });
     return;
   }
   // read once: the page is tiny and its asset names are content hashes, fixed per build

@@ -5,6 +5,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { guard } from '../errors.js';
+import { strictArgs } from './args.js';
 import type { MailOps } from '../ops.js';
 import { mailboxOut, mailboxStructured } from './schemas.js';
 
@@ -18,11 +19,11 @@ export function registerMailboxTools(server: McpServer, ops: MailOps, onUnexpect
       description:
         'Creates a new temporary email address that can receive real email, for example to sign up somewhere and receive a verification code. ' +
         'Returns the address and when it expires. Then give the address to the sender and call wait_for_message to get the email.',
-      inputSchema: {
+      inputSchema: strictArgs({
         ttl_minutes: z.number().int().min(1).max(43_200).optional().describe('minutes until the mailbox expires (default: the plan default, often 60); clamped to the plan maximum'),
         local_part: z.string().min(1).max(64).optional().describe('choose the part before the @ (letters, digits, dot, dash, underscore); omit for a random, hard-to-guess address'),
         domain: z.string().min(1).max(253).optional().describe('one of the server\'s receiving domains; omit for the default'),
-      },
+      }),
       outputSchema: { mailbox: mailboxOut },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
@@ -41,7 +42,7 @@ export function registerMailboxTools(server: McpServer, ops: MailOps, onUnexpect
     {
       title: 'List my mailboxes',
       description: 'Lists the live (not expired, not deleted) mailboxes owned by this API key, with their expiry and message counts.',
-      inputSchema: {},
+      inputSchema: strictArgs({}),
       outputSchema: { mailboxes: z.array(mailboxOut) },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
@@ -60,7 +61,7 @@ export function registerMailboxTools(server: McpServer, ops: MailOps, onUnexpect
     {
       title: 'Delete a mailbox',
       description: 'Deletes a mailbox and its messages now, instead of waiting for it to expire. Mail sent to it afterwards is refused.',
-      inputSchema: { address },
+      inputSchema: strictArgs({ address }),
       outputSchema: { address: z.string(), deleted: z.boolean() },
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     },

@@ -569,10 +569,10 @@ export class PostgresStore implements Store {
       args.push(q.subject);
       where.push(`strpos(lower(m.subject), lower($${args.length})) > 0`);
     }
-    args.push(q.limit);
+    args.push(q.limit, q.offset ?? 0);
     const rows = await this.query(
       `SELECT ${SUMMARY_COLUMNS} FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id
-       WHERE ${where.join(' AND ')} ORDER BY m.seq ${q.order === 'asc' ? 'ASC' : 'DESC'} LIMIT $${args.length}`,
+       WHERE ${where.join(' AND ')} ORDER BY m.seq ${q.order === 'asc' ? 'ASC' : 'DESC'} LIMIT $${args.length - 1} OFFSET $${args.length}`,
       args,
     );
     return rows.map(toSummary);

@@ -380,9 +380,9 @@ export class SqliteStore implements Store {
       }
       const rows = this.sql(
           `SELECT ${SUMMARY_COLUMNS} FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id
-           WHERE ${where.join(' AND ')} ORDER BY m.seq ${q.order === 'asc' ? 'ASC' : 'DESC'} LIMIT ?`,
+           WHERE ${where.join(' AND ')} ORDER BY m.seq ${q.order === 'asc' ? 'ASC' : 'DESC'} LIMIT ? OFFSET ?`,
         )
-        .all(...args, q.limit) as Row[];
+        .all(...args, q.limit, q.offset ?? 0) as Row[];
       return rows.map(toSummary);
     });
   }
