@@ -61,6 +61,7 @@ export function coreSettings(config: Config): CoreSettings {
       openToLoopback: config.env === 'development' && config.catch_all !== 'off' && !config.catch_all_owner,
     },
     anonymousLoopbackUncapped: config.anonymous_loopback_uncapped,
+    commitTimeoutMs: config.store_commit_timeout,
   };
 }
 
@@ -109,9 +110,12 @@ export async function startInboxd(config: Config, options: StartOptions = {}): P
         logger: log,
         mcp: (await import('./mcp/http-handler.js')).createMcpHttpHandler(core, { maxWaitSeconds: config.wait_max_timeout, keyRecheckMs: config.ws_ping_interval * 1000 }),
         prometheus,
-        healthChecks: config.database_url
-          ? []
-          : [(await import('./store/sqlite/disk-check.js')).diskCheck({ dir: config.data_dir, minFreeBytes: config.disk_min_free_mb * 1_048_576, settingName: settingName('disk_min_free_mb') })],
+        healthChecks: [
+          delivery.health,
+          ...(config.database_url
+            ? []
+            : [(await import('./store/sqlite/disk-check.js')).diskCheck({ dir: config.data_dir, minFreeBytes: config.disk_min_free_mb * 1_048_576, settingName: settingName('disk_min_free_mb') })]),
+        ],
         settings: {
           bodyLimit: config.http_body_limit,
           trustedProxies: config.trusted_proxies,

@@ -63,6 +63,7 @@ export const settings = {
   data_dir: z.string().min(1).default('./data').describe('folder of the SQLite file'),
   disk_min_free_mb: nonNegInt.default(100).describe('free space (MB) the data directory\'s filesystem must keep with the SQLite store; below it /health reports the disk degraded (503), as it does when a write probe fails'),
   sqlite_synchronous: z.enum(['full', 'normal']).default('full').describe('SQLite synchronous mode: full makes every 250 durable on power loss; normal trades that for speed'),
+  store_commit_timeout: posInt.default(5000).describe('milliseconds a delivery\'s commit may take; past it SMTP answers 451 4.3.0 (the sender retries) and /health reports the commits check degraded until the store commits again'),
   sqlite_busy_timeout: nonNegInt.default(5000).describe('milliseconds a SQLite writer waits for a lock before answering storage_unavailable (SMTP 451 4.3.0)'),
   database_url: z.string().url().optional().describe('PostgreSQL URL: chooses the PostgreSQL store'),
   database_pool_size: z.coerce.number().int().min(2).max(1000).default(10).describe('PostgreSQL connections per node (at least 2: the sweeper lock holds one while its work uses another)'),

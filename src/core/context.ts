@@ -22,6 +22,8 @@ export interface CoreSettings {
   catchAll: CatchAllSettings;
   /** anonymous mailboxes created from loopback clients skip the plan's active-mailbox cap. */
   anonymousLoopbackUncapped: boolean;
+  /** how long a delivery's commit may take before it is answered storage_unavailable (default 5000). */
+  commitTimeoutMs?: number;
 }
 
 /** the MIME port: implemented by `mime/` (worker threads); core never imports the parser. */

@@ -9,6 +9,8 @@ import { announceCaught, catches, catchMailbox } from './catch-all.js';
 import type { CoreDeps } from './context.js';
 import { DomainError, type ErrorCode, isDomainError } from './errors.js';
 import { newMessageEvent, publishQuietly } from './events.js';
+import { createCommitWatch } from './commit-watch.js';
+import type { HealthCheck } from './health.js';
 import { checkMessageQuota, checkMessageSize } from './quota.js';
 import type { Timeline } from './timeline.js';
 import { newId } from './ids.js';
@@ -77,11 +79,14 @@ export interface Delivery {
    * recipients) in that address's timeline, when the address has a mailbox. Never rejects.
    */
   refuseRecipient(rcpt: string, code: ErrorCode, ctx: AttemptContext): Promise<void>;
+  /** the `commits` check of /health: degraded while deliveries cannot commit within the bound. */
+  health: HealthCheck;
 }
 
 export function createDelivery(deps: CoreDeps, timeline?: Timeline): Delivery {
   const { store, clock, settings } = deps;
   const log = deps.log.child({ component: 'delivery' });
+  const commits = createCommitWatch(deps, settings.commitTimeoutMs ?? 5000);
 
   function note(address: string, ctx: AttemptContext | undefined, outcome: { code: ErrorCode | null; reason?: string | null; size?: number | null; messageId?: string | null; startedAt?: number | undefined }) {
     if (outcome.code !== null) deps.metrics.inc('inboxd_deliveries_refused_total', { reason: outcome.code });
@@ -189,21 +194,36 @@ export function createDelivery(deps: CoreDeps, timeline?: Timeline): Delivery {
     if (content.parseError) deps.metrics.inc('inboxd_parse_errors_total');
     if (content.parseError) log.warn({ parseError: content.parseError, size: raw.length }, 'stored unparsed');
     const now = clock.now();
+    const announce = (inserted: InsertedMessage[]) => {
+      // the answer depends on the commit only: a hung bus must not make every 250 wait for its
+      // publish timeout (#14 item 9). A late or lost event is caught up from the store by the feed.
+      for (const [i, m] of inserted.entries()) {
+        const address = recipients[i]!.address;
+        const event = newMessageEvent(address, { id: m.id, seq: m.seq, receivedAt: now, from: content.from, subject: content.subject });
+        void publishQuietly(deps, event);
+        void announceCaught(deps, recipients[i]!.mailbox, event);
+      }
+    };
+    const rows = recipients.map((r) => ({
+      mailboxId: r.mailbox.id,
+      tag: r.tag,
+      receivedAt: now,
+      size: raw.length,
+      source: meta.source,
+      envelopeFrom: meta.envelopeFrom,
+      verdicts: meta.verdicts ?? null,
+      content,
+      raw,
+      maxMessages: r.plan.maxMessagesPerMailbox,
+      now,
+    }));
     const commitStarted = performance.now();
-    const inserted = await store.insertMessages(
-      recipients.map((r) => ({
-        mailboxId: r.mailbox.id,
-        tag: r.tag,
-        receivedAt: now,
-        size: raw.length,
-        source: meta.source,
-        envelopeFrom: meta.envelopeFrom,
-        verdicts: meta.verdicts ?? null,
-        content,
-        raw,
-        maxMessages: r.plan.maxMessagesPerMailbox,
-        now,
-      })),
+    const inserted = await commits.run(
+      () => store.insertMessages(rows),
+      (late) => {
+        deps.metrics.inc('inboxd_messages_stored_total', { source: meta.source }, late.length);
+        announce(late);
+      },
     );
     deps.metrics.observe('inboxd_store_commit_seconds', (performance.now() - commitStarted) / 1000);
     deps.metrics.observe('inboxd_delivery_seconds', (performance.now() - started) / 1000, { source: meta.source });
@@ -211,14 +231,7 @@ export function createDelivery(deps: CoreDeps, timeline?: Timeline): Delivery {
     inserted.forEach((m, i) =>
       note(recipients[i]!.address, meta, { code: null, reason: content.parseError ? 'parse_error' : null, size: raw.length, messageId: m.id, startedAt: meta.startedAt }),
     );
-    // the answer depends on the commit only: a hung bus must not make every 250 wait for its
-    // publish timeout (#14 item 9). A late or lost event is caught up from the store by the feed.
-    for (const [i, m] of inserted.entries()) {
-      const address = recipients[i]!.address;
-      const event = newMessageEvent(address, { id: m.id, seq: m.seq, receivedAt: now, from: content.from, subject: content.subject });
-      void publishQuietly(deps, event);
-      void announceCaught(deps, recipients[i]!.mailbox, event);
-    }
+    announce(inserted);
     log.info(
       {
         message_ids: inserted.map((m) => m.id),
@@ -253,5 +266,5 @@ export function createDelivery(deps: CoreDeps, timeline?: Timeline): Delivery {
     }
   }
 
-  return { resolveRecipient, deliver, refuse, refuseRecipient };
+  return { resolveRecipient, deliver, refuse, refuseRecipient, health: commits.health };
 }

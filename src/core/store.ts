@@ -93,6 +93,12 @@ export interface Store {
   pendingMigrations(): Promise<string[]>;
   /** throws storage_unavailable when the database cannot answer. */
   ping(): Promise<void>;
+  /**
+   * takes the write path once, without waiting for a lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: a
+   * round trip): /health's commits check asks it whether deliveries can commit again.
+   * @throws DomainError storage_unavailable
+   */
+  probeCommit?(): Promise<void>;
   close(): Promise<void>;
 
   getPlan(name: string): Promise<Plan | null>;

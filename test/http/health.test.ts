@@ -15,13 +15,13 @@ afterEach(async () => {
 const freshDir = () => mkdtempSync(join(tmpdir(), 'inboxd-health-'));
 
 describe('GET /health', () => {
-  it('lists db and bus as checks on the pair under test, and the disk only where the store is the SQLite file', async () => {
+  it('lists db and bus as checks on the pair under test, the commits bound, and the disk only where the store is the SQLite file', async () => {
     s = await startTestServer();
     const res = await s.api('GET', '/health');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'ok', db: 'ok', bus: 'ok' });
     const names = res.body.checks.map((c: { name: string }) => c.name);
-    expect(names).toEqual(testPair() === 'scale' ? ['db', 'bus'] : ['db', 'bus', 'disk']);
+    expect(names).toEqual(testPair() === 'scale' ? ['db', 'bus', 'commits'] : ['db', 'bus', 'commits', 'disk']);
   });
 
   it('reports the SQLite data disk ok with its free bytes', async () => {

@@ -297,6 +297,12 @@ export class PostgresStore implements Store {
     await this.query('SELECT 1');
   }
 
+  async probeCommit(): Promise<void> {
+    // taking a transaction id makes the statement commit a WAL record, so a stalled WAL flush
+    // (full disk, a synchronous standby gone) shows here, where SELECT 1 would not
+    await this.query('SELECT txid_current()');
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

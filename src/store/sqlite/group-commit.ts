@@ -11,6 +11,8 @@ export type JobOutcome<R> = { ok: R } | { err: unknown };
 
 interface Pending<J, R> {
   job: J;
+  /** when it was submitted (Date.now()), for the retry budget. */
+  at: number;
   resolve: (v: R) => void;
   reject: (e: unknown) => void;
 }
@@ -24,15 +26,21 @@ export class GroupCommit<J, R> {
   private pending: Pending<J, R>[] = [];
   private scheduled = false;
 
+  /**
+   * @param retryAfter when `commit` threw: milliseconds to wait before the group is tried again
+   *   (with whatever joined it meanwhile), or null to fail it. Waiting here, not in the driver,
+   *   keeps the event loop free while another process holds the database's write lock.
+   */
   constructor(
     private readonly commit: (jobs: J[]) => JobOutcome<R>[],
     private readonly failAll: (err: unknown) => unknown,
+    private readonly retryAfter?: (err: unknown, oldestAt: number) => number | null,
   ) {}
 
   /** queues `job` for the next group; resolves after the group's transaction has committed. */
   submit(job: J): Promise<R> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ job, resolve, reject });
+      this.pending.push({ job, at: Date.now(), resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
@@ -50,6 +58,13 @@ export class GroupCommit<J, R> {
     try {
       outcomes = this.commit(group.map((p) => p.job));
     } catch (err) {
+      const wait = this.retryAfter?.(err, group[0]!.at) ?? null;
+      if (wait !== null) {
+        this.pending = group.concat(this.pending);
+        this.scheduled = true;
+        setTimeout(() => this.flush(), wait);
+        return;
+      }
       const e = this.failAll(err);
       for (const p of group) p.reject(e);
       return;

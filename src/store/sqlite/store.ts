@@ -34,6 +34,16 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
 }
 
+/** how long one attempt of the insert path waits for the write lock, and how long between attempts. */
+const LOCK_ATTEMPT_MS = 25;
+const LOCK_RETRY_MS = 25;
+
+/** SQLITE_BUSY / SQLITE_LOCKED: another connection holds the lock. */
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
 /** wraps driver failures as storage_unavailable; domain errors pass through. */
 function storageError(err: unknown): unknown {
   if (isDomainError(err)) return err;
@@ -43,12 +53,19 @@ function storageError(err: unknown): unknown {
 
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
-  private readonly inserts = new GroupCommit<NewMessage[], InsertedMessage[]>((jobs) => this.commitInserts(jobs), storageError);
+  private readonly inserts = new GroupCommit<NewMessage[], InsertedMessage[]>(
+    (jobs) => this.commitInserts(jobs),
+    storageError,
+    (err, oldestAt) => (!this.closing && isBusy(err) && Date.now() - oldestAt < this.busyTimeoutMs ? LOCK_RETRY_MS : null),
+  );
+  private readonly busyTimeoutMs: number;
+  private closing = false;
   private readonly statements = new Map<string, Database.Statement>();
 
   constructor(private readonly options: SqliteStoreOptions) {
     if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
-    this.db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 5000 });
+    this.busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    this.db = new Database(options.file, { timeout: this.busyTimeoutMs });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     this.db.pragma('foreign_keys = ON');
@@ -107,7 +124,25 @@ export class SqliteStore implements Store {
     return this.run(() => void this.sql('SELECT 1').get());
   }
 
+  async probeCommit(): Promise<void> {
+    return this.run(() => this.withLockWait(0, () => this.db.transaction(() => undefined).immediate()));
+  }
+
+  /**
+   * runs `fn` with the driver waiting at most `ms` for a lock: its busy wait blocks the event
+   * loop, so the insert path waits briefly here and retries from a timer (GroupCommit) instead.
+   */
+  private withLockWait<T>(ms: number, fn: () => T): T {
+    this.db.pragma(`busy_timeout = ${ms}`);
+    try {
+      return fn();
+    } finally {
+      this.db.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
+    }
+  }
+
   async close(): Promise<void> {
+    this.closing = true;
     if (this.db.open) this.inserts.flush();
     if (this.db.open) this.db.close();
   }
@@ -319,6 +354,10 @@ export class SqliteStore implements Store {
 
   /** one transaction for a group of inserts; each job all-or-nothing via a savepoint. */
   private commitInserts(jobs: NewMessage[][]): JobOutcome<InsertedMessage[]>[] {
+    return this.withLockWait(Math.min(LOCK_ATTEMPT_MS, this.busyTimeoutMs), () => this.commitInsertsNow(jobs));
+  }
+
+  private commitInsertsNow(jobs: NewMessage[][]): JobOutcome<InsertedMessage[]>[] {
     const outcomes: JobOutcome<InsertedMessage[]>[] = [];
     this.db
       .transaction(() => {
