@@ -99,11 +99,9 @@ function attachmentMeta(email: Email): AttachmentMeta[] {
 }
 
 function asParserInput(raw: Uint8Array): ArrayBuffer | Uint8Array {
-  // a view over a whole ArrayBuffer (what the pool transfers) can be handed over without the
-  // copy postal-mime otherwise makes
-  if (raw.buffer instanceof ArrayBuffer && raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength) {
-    return raw.buffer;
-  }
+  // a view over a whole buffer (what the pool transfers or shares) can be handed over without
+  // the copy postal-mime makes of a view; it only reads the bytes
+  if (raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength) return raw.buffer as ArrayBuffer;
   return raw;
 }
 

@@ -112,12 +112,16 @@ export function createParserPool(opts: ParserPoolOptions): MessageParser {
   let closed = false;
   const queue: Job[] = [];
 
-  // a fresh ArrayBuffer of exactly the message's size: a Buffer may be a view over a larger
-  // (pooled) one, and structured clone would copy all of it. Transferring moves it for free.
-  const own = (raw: Buffer): Uint8Array => {
+  // Bytes in shared memory (what the SMTP edge hands over) go to the worker as they are: both
+  // threads read the same memory and nothing is copied, and if the worker dies the bytes are
+  // still here to be stored. Anything else is copied into a fresh ArrayBuffer of exactly the
+  // message's size (a Buffer may be a view over a larger, pooled one, and structured clone would
+  // copy all of it) and transferred, which moves it for free.
+  const own = (raw: Buffer): { bytes: Uint8Array; transfer: ArrayBuffer[] } => {
+    if (raw.buffer instanceof SharedArrayBuffer) return { bytes: raw, transfer: [] };
     const bytes = new Uint8Array(raw.byteLength);
     bytes.set(raw);
-    return bytes;
+    return { bytes, transfer: [bytes.buffer] };
   };
 
   /** one task with its deadline; null when it failed (the reason in `failure`). */
@@ -136,15 +140,15 @@ export function createParserPool(opts: ParserPoolOptions): MessageParser {
   };
 
   const runOne = async (job: Job): Promise<void> => {
-    const bytes = own(job.raw);
-    const r = await runTask({ raw: bytes }, [bytes.buffer as ArrayBuffer]);
+    const { bytes, transfer } = own(job.raw);
+    const r = await runTask({ raw: bytes }, transfer);
     job.resolve('ok' in r ? (r.ok as MessageContent) : emptyContent(r.failure));
   };
 
   const runBatch = async (jobs: Job[]): Promise<void> => {
     if (jobs.length === 1) return runOne(jobs[0]!);
-    const raws = jobs.map((j) => own(j.raw));
-    const r = await runTask({ raws }, raws.map((b) => b.buffer as ArrayBuffer));
+    const owned = jobs.map((j) => own(j.raw));
+    const r = await runTask({ raws: owned.map((o) => o.bytes) }, owned.flatMap((o) => o.transfer));
     if ('ok' in r && Array.isArray(r.ok) && r.ok.length === jobs.length) {
       jobs.forEach((j, i) => j.resolve((r.ok as MessageContent[])[i]!));
       return;
@@ -194,12 +198,12 @@ export function createParserPool(opts: ParserPoolOptions): MessageParser {
     },
     async attachment(raw, index) {
       if (closed) throw new Error('parser is shut down');
-      const bytes = own(raw);
+      const { bytes, transfer } = own(raw);
       const deadline = new AbortController();
       const timer = setTimeout(() => deadline.abort(new Error('timeout')), opts.timeoutMs);
       try {
         // a read path, rare and user-driven: it goes straight to piscina, past the parse queue
-        const found: unknown = await pool.run({ raw: bytes, index } as never, { name: 'attachment', transferList: [bytes.buffer as ArrayBuffer], signal: deadline.signal });
+        const found: unknown = await pool.run({ raw: bytes, index } as never, { name: 'attachment', transferList: transfer, signal: deadline.signal });
         return found as AttachmentData | null;
       } catch (err) {
         throw new Error(describeFailure(err, opts.timeoutMs, deadline.signal.aborted), { cause: err });

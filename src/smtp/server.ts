@@ -256,7 +256,10 @@ export function createSmtpServer(deps: SmtpDeps): SmtpHandle {
           delivery.refuse(recipients, 'server_busy', { ...meta, size });
           return callback(smtpError('server_busy'));
         }
-        const raw = Buffer.concat(chunks, size);
+        // one copy, into memory the parser worker can read in place (no second copy to hand it over)
+        const raw = Buffer.from(new SharedArrayBuffer(size));
+        let at = 0;
+        for (const c of chunks) at += c.copy(raw, at);
         chunks = [];
         delivery
           .deliver(raw, recipients, meta)
