@@ -4,7 +4,7 @@
  * protocol; anything for a person goes to stderr. Runs until stdin closes.
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { createHttpOps } from '../mcp/ops-http.js';
+import { createRemoteOps } from '../mcp/remote-ops.js';
 import { createMcpServer } from '../mcp/server.js';
 import { MCP_USAGE } from './help.js';
 
@@ -35,7 +35,7 @@ export async function mcp(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const server = createMcpServer(createHttpOps({ baseUrl: url, apiKey }), {
+  const server = createMcpServer(createRemoteOps({ baseUrl: url, apiKey }), {
     onUnexpected: (err) => process.stderr.write(`inboxd mcp: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`),
   });
   const transport = new StdioServerTransport();

@@ -1,5 +1,5 @@
 /**
- * The MCP side of /mcp: Streamable HTTP sessions, each an MCP server over `ops-core.ts` bound to
+ * The MCP side of /mcp: Streamable HTTP sessions, each an MCP server over `in-process-ops.ts` bound to
  * the API key that opened it. The Fastify side (`http/routes/mcp.ts`) checks Host, Origin and the
  * key, then hands the raw request here; this file is the only one that knows the SDK transport.
  *
@@ -16,7 +16,7 @@ import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Principal } from '../core/auth.js';
 import type { CoreDeps } from '../core/context.js';
 import { isKeyActive, onKeyRevoked } from '../core/keys.js';
-import { createCoreOps } from './ops-core.js';
+import { createInProcessOps } from './in-process-ops.js';
 import { createMcpServer } from './server.js';
 
 export interface McpCaller {
@@ -102,7 +102,7 @@ export function createMcpHttpHandler(deps: CoreDeps, opts: McpHttpOptions) {
         }
       },
     });
-    const ops = createCoreOps(deps, () => s.caller.principal, () => s.caller.clientKey);
+    const ops = createInProcessOps(deps, () => s.caller.principal, () => s.caller.clientKey);
     const server = createMcpServer(ops, { maxWaitSeconds: opts.maxWaitSeconds, onUnexpected });
     let closed = false;
     const s: Session = {

@@ -1,7 +1,7 @@
 /**
  * MailOps: what the MCP tools and resources need from Inboxd, in the public JSON shapes of
- * `presenters/` (the same shapes REST and the SDK speak). Two implementations: `ops-core.ts`
- * (in-process, for /mcp) and `ops-http.ts` (a client of an Inboxd URL, for `inboxd mcp` on
+ * `presenters/` (the same shapes REST and the SDK speak). Two implementations: `in-process-ops.ts`
+ * (in-process, for /mcp) and `remote-ops.ts` (a client of an Inboxd URL, for `inboxd mcp` on
  * stdio). Failures are `DomainError`s with the codes of `core/errors.ts`, whichever backend.
  */
 import type { NewMessageEvent } from '../core/events.js';

@@ -1,8 +1,8 @@
 /**
  * createMcpServer(ops): the Inboxd MCP server — tools (`tools/*`), inbox resources with
  * subscriptions (`resources.ts`) — over any MailOps backend. It never picks a transport: /mcp
- * (`http-handler.ts`) connects one per session over `ops-core.ts`, `inboxd mcp` (`cli/mcp.ts`)
- * connects stdio over `ops-http.ts`.
+ * (`http-handler.ts`) connects one per session over `in-process-ops.ts`, `inboxd mcp` (`cli/mcp.ts`)
+ * connects stdio over `remote-ops.ts`.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { MailOps } from './ops.js';

@@ -7,12 +7,8 @@ from __future__ import annotations
 import smtplib
 from email.message import EmailMessage
 
-import pytest
-
 from conftest import wait_for
 
-# the seed's field names are #13 item 4 ("wire"); each test flips loudly (strict) when it lands
-waiting = pytest.mark.xfail(strict=True, reason="waiting for #13 item 4")
 
 
 def send(server, to: str, subject: str, sender: str) -> None:
@@ -23,7 +19,6 @@ def send(server, to: str, subject: str, sender: str) -> None:
         smtp.send_message(msg)
 
 
-@waiting
 def test_messages_carry_from_address_and_to_address(dev):
     with dev.api() as api:
         address = api.post("/api/v1/mailboxes", params={"ttl_minutes": 10}).json()["address"]
@@ -35,7 +30,6 @@ def test_messages_carry_from_address_and_to_address(dev):
         assert (detail["from_address"], detail["to_address"]) == ("billing@shop.example", address)
 
 
-@waiting
 def test_offset_pages_through_a_list(dev):
     with dev.api() as api:
         address = api.post("/api/v1/mailboxes", params={"ttl_minutes": 10}).json()["address"]
@@ -47,7 +41,6 @@ def test_offset_pages_through_a_list(dev):
         assert [[m["subject"] for m in p.json()] for p in pages] == [["page 2"], ["page 1"], ["page 0"], []]
 
 
-@waiting
 def test_errors_carry_detail_as_the_seed_answered(dev):
     with dev.api() as api:
         res = api.get("/api/v1/mailboxes/nobody-here@inboxd.test/messages")
@@ -56,14 +49,12 @@ def test_errors_carry_detail_as_the_seed_answered(dev):
     assert isinstance(body["detail"], str) and body["detail"] == body["message"]
 
 
-@waiting
 def test_a_key_owners_mailbox_answers_session_token_null(dev):
     with dev.api() as api:
         body = api.post("/api/v1/mailboxes", params={"ttl_minutes": 10}).json()
     assert "session_token" in body and body["session_token"] is None
 
 
-@waiting
 def test_a_json_content_type_with_no_body_is_no_body(dev):
     with dev.api() as api:
         address = api.post("/api/v1/mailboxes", headers={"content-type": "application/json"}).json()["address"]

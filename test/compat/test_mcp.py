@@ -58,7 +58,6 @@ async def test_streamable_http_create_wait_read(dev):
     assert ("POST", 200) in seen
 
 
-@pytest.mark.xfail(strict=True, reason="waiting for #13 item 4 (empty JSON body on /mcp: the SDK's bodiless DELETE gets 400)")
 async def test_streamable_http_session_ends_with_a_2xx_delete(dev):
     seen: list[tuple[str, int]] = []
     async with http_client(dev, seen) as http:

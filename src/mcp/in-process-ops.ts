@@ -1,6 +1,6 @@
 /**
  * MailOps in-process, over `core/` with the caller's Principal: the backend of /mcp. Mailboxes it
- * creates are owned by the key's user with owner_type `mcp`. Its sibling `ops-http.ts` does the
+ * creates are owned by the key's user with owner_type `mcp`. Its sibling `remote-ops.ts` does the
  * same through an Inboxd URL.
  */
 import { openMailbox, type Principal } from '../core/auth.js';
@@ -17,7 +17,7 @@ import type { MailOps } from './ops.js';
  * @param principal read at every call, so a session follows its key (revocation, plan changes).
  * @param clientKey the caller's address key, recorded like REST's.
  */
-export function createCoreOps(deps: CoreDeps, principal: () => Principal, clientKey: () => string): MailOps {
+export function createInProcessOps(deps: CoreDeps, principal: () => Principal, clientKey: () => string): MailOps {
   const now = () => deps.clock.now();
   return {
     async createMailbox(args) {

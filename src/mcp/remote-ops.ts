@@ -1,7 +1,7 @@
 /**
  * MailOps through an Inboxd URL with `@inboxd/sdk`: the backend of `inboxd mcp` (stdio), so an
  * agent's MCP server runs next to the agent and talks to any Inboxd over REST and WebSocket.
- * API errors come back as the same DomainError codes the in-process backend (`ops-core.ts`)
+ * API errors come back as the same DomainError codes the in-process backend (`in-process-ops.ts`)
  * throws, so the tools answer alike.
  */
 import { Inboxd, isInboxdError } from '@inboxd/sdk';
@@ -30,7 +30,7 @@ async function via<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-export function createHttpOps(options: HttpOpsOptions): MailOps {
+export function createRemoteOps(options: HttpOpsOptions): MailOps {
   const client = new Inboxd({ baseUrl: options.baseUrl, apiKey: options.apiKey });
   const box = (address: string) => client.mailbox(address.trim().toLowerCase());
   return {
