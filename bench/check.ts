@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from '../test/serve-process.js';
+import { repoRoot } from '../test/support/serve-process.js';
 import { options, printTable, round, scaleUrls, startFloor, startInboxdTarget, startMaildev, type Target, writeResults } from './lib.js';
 import { latency } from './latency.js';
 import { runLoad } from './load.js';

@@ -5,8 +5,8 @@
  * (the default) and =100 (what smtp-server does when left alone), and the floor's greeting
  * (smtp-server's built-in 100 ms early-talker delay) for reference. Options: --messages N (50).
  */
-import { connectWs } from '../test/harness.js';
-import { makeMessage, openSender } from '../test/smtp-load.js';
+import { connectWs } from '../test/support/harness.js';
+import { makeMessage, openSender } from '../test/support/smtp-load.js';
 import { options, printTable, sleep, startFloor, startInboxdTarget, summary, writeResults } from './lib.js';
 
 export async function connection(argv: string[]): Promise<void> {

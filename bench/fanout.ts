@@ -5,7 +5,7 @@
  * Options: --sockets N (10000), --listeners N (1000), --rounds N (5), --pair embedded|scale.
  */
 import { WebSocket } from 'ws';
-import { makeMessage, openSender } from '../test/smtp-load.js';
+import { makeMessage, openSender } from '../test/support/smtp-load.js';
 import { options, printTable, round, rssOf, sleep, startInboxdTarget, summary, writeResults } from './lib.js';
 
 function open(url: string): Promise<WebSocket> {

@@ -7,8 +7,8 @@
  * --bg-rate R (default 1000), --bg-share F (cap on the background as a share of the measured
  * capacity, default 0.6).
  */
-import { connectWs } from '../test/harness.js';
-import { makeMessage, openSender } from '../test/smtp-load.js';
+import { connectWs } from '../test/support/harness.js';
+import { makeMessage, openSender } from '../test/support/smtp-load.js';
 import { options, printTable, sleep, startInboxdTarget, summary, writeResults } from './lib.js';
 import { backgroundLoad, runLoad } from './load.js';
 

@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { createPostgresStore } from '../src/store/postgres/store.js';
 import { SqliteStore } from '../src/store/sqlite/store.js';
 import type { Store } from '../src/core/store.js';
-import { freePort } from '../test/fault-tools.js';
-import { dropSchema, uniqueName } from '../test/scale-env.js';
-import { openSender } from '../test/smtp-load.js';
-import { repoRoot, type ServeProcess, startServe } from '../test/serve-process.js';
+import { freePort } from '../test/support/fault-tools.js';
+import { dropSchema, uniqueName } from '../test/support/scale-env.js';
+import { openSender } from '../test/support/smtp-load.js';
+import { repoRoot, type ServeProcess, startServe } from '../test/support/serve-process.js';
 
 /** the core(s) servers under test run on: 0, or BENCH_SERVER_CPUS (`--server-cpus 0,1` sets it). */
 export const serverCpus = (): string => process.env.BENCH_SERVER_CPUS ?? '0';

@@ -2,7 +2,7 @@
  * The SMTP load driver shared by the benches: C reused connections send as fast as the server
  * answers (or at a fixed rate), round-robin over the target's addresses.
  */
-import { openSender, type SmtpSender } from '../test/smtp-load.js';
+import { openSender, type SmtpSender } from '../test/support/smtp-load.js';
 import { benchMessage } from './messages.js';
 import { round, summary, type Target } from './lib.js';
 

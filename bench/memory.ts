@@ -4,7 +4,7 @@
  * (default 10) at once, each on its own connection. RSS is sampled from /proc every 5 ms from
  * just before the message(s) until every 250; the rise is the peak minus the RSS just before.
  */
-import { openSender } from '../test/smtp-load.js';
+import { openSender } from '../test/support/smtp-load.js';
 import { options, printTable, round, rssOf, sleep, startInboxdTarget, writeResults } from './lib.js';
 
 const MB = 1024 * 1024;

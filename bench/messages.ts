@@ -5,7 +5,7 @@
  * beyond that the same plus a base64 PDF-like attachment making up the size. Each is unique by
  * `id` (Subject and X-Load-Id), CRLF throughout.
  */
-import { makeMessage } from '../test/smtp-load.js';
+import { makeMessage } from '../test/support/smtp-load.js';
 
 const PARAGRAPH =
   'Thanks for signing up. We review every account within a day; meanwhile you can explore the dashboard, invite your team and connect your first integration.';

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../src/core/tokens.js';
-import { startTestServer, testPair } from '../harness.js';
-import { dropSchema, uniqueName } from '../scale-env.js';
-import { runInboxd } from './run.js';
+import { startTestServer, testPair } from '../support/harness.js';
+import { dropSchema, uniqueName } from '../support/scale-env.js';
+import { runInboxd } from '../support/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'inboxd-admin-'));
 const schema = uniqueName('admin');

@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../harness.js';
-import { runInboxd } from './run.js';
+import { startTestServer, type TestServer } from '../support/harness.js';
+import { runInboxd } from '../support/run-cli.js';
 
 let s: TestServer;
 let dir: string;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { envName, flagName, settings } from '../../src/config/schema.js';
-import { runInboxd } from './run.js';
+import { runInboxd } from '../support/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'inboxd-help-'));
 // nothing may be listening here: a client command that ignored --help would fail, not succeed

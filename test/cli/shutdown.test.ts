@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { testPair } from '../harness.js';
-import { dropSchema, uniqueName } from '../scale-env.js';
-import { type ServeProcess, startServe } from '../serve-process.js';
+import { testPair } from '../support/harness.js';
+import { dropSchema, uniqueName } from '../support/scale-env.js';
+import { type ServeProcess, startServe } from '../support/serve-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'inboxd-shutdown-'));
 const scale = testPair() === 'scale';

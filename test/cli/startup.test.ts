@@ -8,11 +8,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../fault-tools.js';
-import { describeScale, dropSchema, uniqueName } from '../scale-env.js';
-import { startServe } from '../serve-process.js';
-import { CuttableProxy } from '../tcp-proxy.js';
-import { runInboxd } from './run.js';
+import { freePort } from '../support/fault-tools.js';
+import { describeScale, dropSchema, uniqueName } from '../support/scale-env.js';
+import { startServe } from '../support/serve-process.js';
+import { CuttableProxy } from '../support/tcp-proxy.js';
+import { runInboxd } from '../support/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'inboxd-startup-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,7 +5,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createRedisBus, type RedisBus } from '../../src/bus/redis.js';
-import { describeScale, uniqueName } from '../scale-env.js';
+import { describeScale, uniqueName } from '../support/scale-env.js';
 import { addr, describeBusContract, listen, newMessage } from './bus.contract.js';
 
 describeScale('INBOXD_TEST_REDIS_URL', 'Redis bus', (urls) => {

@@ -2,7 +2,7 @@
 // dropped afterwards; plus what only a shared database has: many nodes migrating at once.
 import { expect, it } from 'vitest';
 import { createPostgresStore } from '../../src/store/postgres/store.js';
-import { describeScale, useFreshSchema } from '../scale-env.js';
+import { describeScale, useFreshSchema } from '../support/scale-env.js';
 import { describeStoreContract } from './store.contract.js';
 
 describeScale('INBOXD_TEST_DATABASE_URL', 'PostgreSQL store', (urls) => {

@@ -3,7 +3,7 @@
 // retention period, the address kept from other owners during quarantine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
-import { startTestServer, type TestServer } from '../harness.js';
+import { startTestServer, type TestServer } from '../support/harness.js';
 
 let s: TestServer;
 const clock = new ManualClock();

@@ -1,7 +1,7 @@
 // The README walk-through as a test: create, send over real SMTP, see the WebSocket event, read,
 // delete — through the real protocols.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../harness.js';
+import { startTestServer, type TestServer } from '../support/harness.js';
 
 let s: TestServer;
 beforeAll(async () => {

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SignupApp, startSignupApp } from '../../examples/playwright-signup/app.js';
 import { CHROMIUM, signUpAndVerify } from '../../examples/playwright-signup/signup.js';
-import { startTestServer, type TestServer } from '../harness.js';
+import { startTestServer, type TestServer } from '../support/harness.js';
 
 let s: TestServer;
 let app: SignupApp;

@@ -11,8 +11,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openFeeds } from '../../src/core/feed.js';
-import { eventually, freePort, REDIS_SERVER, ThrowawayRedis } from '../fault-tools.js';
-import { startTestServer, type TestServer } from '../harness.js';
+import { eventually, freePort, REDIS_SERVER, ThrowawayRedis } from '../support/fault-tools.js';
+import { startTestServer, type TestServer } from '../support/harness.js';
 
 let redis: ThrowawayRedis;
 let s: TestServer;

@@ -20,11 +20,11 @@ import { type Inboxd, startInboxd } from '../../src/roles.js';
 import { createPostgresStore } from '../../src/store/postgres/store.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
 import type { Store } from '../../src/core/store.js';
-import { connectWs, type WsClient } from '../harness.js';
-import { eventually, freePort, REDIS_SERVER, ThrowawayRedis } from '../fault-tools.js';
-import { describeScale, dropSchema, uniqueName } from '../scale-env.js';
-import { type ServeProcess, startServe } from '../serve-process.js';
-import { makeMessage, openSender, type SmtpSender } from '../smtp-load.js';
+import { connectWs, type WsClient } from '../support/harness.js';
+import { eventually, freePort, REDIS_SERVER, ThrowawayRedis } from '../support/fault-tools.js';
+import { describeScale, dropSchema, uniqueName } from '../support/scale-env.js';
+import { type ServeProcess, startServe } from '../support/serve-process.js';
+import { makeMessage, openSender, type SmtpSender } from '../support/smtp-load.js';
 
 const CONNECTIONS = 16;
 const MAILBOXES = 4;

@@ -8,7 +8,7 @@ import { ManualClock } from '../../src/core/clock.js';
 import { newMessageEvent } from '../../src/core/events.js';
 import { openFeeds } from '../../src/core/feed.js';
 import type { NewMessage } from '../../src/core/store.js';
-import { type SseClient, startTestServer, type TestServer, type WsClient } from '../harness.js';
+import { type SseClient, startTestServer, type TestServer, type WsClient } from '../support/harness.js';
 
 let s: TestServer;
 beforeAll(async () => {

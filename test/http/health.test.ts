@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer, testPair } from '../harness.js';
+import { startTestServer, type TestServer, testPair } from '../support/harness.js';
 
 let s: TestServer | null = null;
 afterEach(async () => {

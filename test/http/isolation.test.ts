@@ -1,7 +1,7 @@
 // Isolation between owners: a key reaches only its owner's mailboxes, a session token only its
 // own mailbox, over REST and WebSocket.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectWs, startTestServer, type TestServer } from '../harness.js';
+import { connectWs, startTestServer, type TestServer } from '../support/harness.js';
 
 let s: TestServer;
 beforeAll(async () => {

@@ -3,7 +3,7 @@
 // close. WebSocket and SSE refuse a Host that does not name this server (DNS rebinding).
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectWs, startTestServer, type TestServer } from '../harness.js';
+import { connectWs, startTestServer, type TestServer } from '../support/harness.js';
 
 let s: TestServer;
 beforeAll(async () => {

@@ -2,7 +2,7 @@
 // that creates one anonymous mailbox per test from loopback is never refused; elsewhere the
 // plan's cap holds, and the 429 says what to do.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../harness.js';
+import { startTestServer, type TestServer } from '../support/harness.js';
 
 describe('the development default', () => {
   let s: TestServer;

@@ -1,7 +1,7 @@
 // The mailbox endpoints: create (anonymous and with a key), TTL clamp, caps, chosen addresses,
 // extend, list, delete — over real HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../harness.js';
+import { startTestServer, type TestServer } from '../support/harness.js';
 
 let s: TestServer;
 beforeAll(async () => {

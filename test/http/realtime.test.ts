@@ -1,6 +1,6 @@
 // WebSocket: since=<seq> replay with no gap and no duplicate, pings, the Origin allow-list.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectWs, startTestServer, type TestServer } from '../harness.js';
+import { connectWs, startTestServer, type TestServer } from '../support/harness.js';
 
 let s: TestServer;
 beforeAll(async () => {

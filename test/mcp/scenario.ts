@@ -4,7 +4,7 @@
  */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { expect } from 'vitest';
-import type { TestServer } from '../harness.js';
+import type { TestServer } from '../support/harness.js';
 
 export async function call(client: Client, name: string, args: Record<string, unknown> = {}): Promise<{ isError: boolean; text: string; data: any }> {
   const res: any = await client.callTool({ name, arguments: args });

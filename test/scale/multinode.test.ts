@@ -7,8 +7,8 @@ import { Redis } from 'ioredis';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createPostgresStore, type PostgresStore } from '../../src/store/postgres/store.js';
-import { connectWs } from '../harness.js';
-import { describeScale, uniqueName, useFreshSchema } from '../scale-env.js';
+import { connectWs } from '../support/harness.js';
+import { describeScale, uniqueName, useFreshSchema } from '../support/scale-env.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 

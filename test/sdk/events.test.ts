@@ -3,7 +3,7 @@
 // mailbox is deleted.
 import { type ConnectionState, Inboxd, type Mailbox, type MailboxEvent } from '@inboxd/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../harness.js';
+import { startTestServer, type TestServer } from '../support/harness.js';
 
 let s: TestServer;
 let inboxd: Inboxd;

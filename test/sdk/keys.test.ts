@@ -2,7 +2,7 @@
 // only), revoke; the revoked key is refused at once with a typed error.
 import { Inboxd, isInboxdError } from '@inboxd/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../harness.js';
+import { startTestServer, type TestServer } from '../support/harness.js';
 
 let s: TestServer;
 beforeAll(async () => {

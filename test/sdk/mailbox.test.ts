@@ -3,7 +3,7 @@
 // typed errors. Mail is real SMTP through nodemailer.
 import { Inboxd, InboxdError, isInboxdError } from '@inboxd/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../harness.js';
+import { startTestServer, type TestServer } from '../support/harness.js';
 
 let s: TestServer;
 let inboxd: Inboxd;

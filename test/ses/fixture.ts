@@ -5,7 +5,7 @@
  */
 import { expect } from 'vitest';
 import type { SettingKey } from '../../src/config/schema.js';
-import { startTestServer, type TestServer } from '../harness.js';
+import { startTestServer, type TestServer } from '../support/harness.js';
 import { CERT_PATH, type Counting, countingServer, fakeS3, fakeSnsHost, type KeyAndCert, selfSigned, signedSnsMessage, type SnsFields, TOPIC, tempDir } from './fake-aws.js';
 
 /** the bucket and key prefix the fixture's server allows S3 reads from. */

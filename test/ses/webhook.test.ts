@@ -3,7 +3,7 @@
 // server and a counting server that SSRF attempts must never reach.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestServer } from '../harness.js';
+import type { TestServer } from '../support/harness.js';
 import { CERT_PATH, type Counting, REDIRECT_CERT_PATH, rawMail, sesNotification, signedSnsMessage } from './fake-aws.js';
 import { BUCKET, type SesFixture, startSesFixture } from './fixture.js';
 

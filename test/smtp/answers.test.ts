@@ -4,8 +4,8 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
-import { rawSmtp, startTestServer, testPair, type TestServer } from '../harness.js';
-import { CuttableProxy } from '../tcp-proxy.js';
+import { rawSmtp, startTestServer, testPair, type TestServer } from '../support/harness.js';
+import { CuttableProxy } from '../support/tcp-proxy.js';
 
 let s: TestServer;
 const clock = new ManualClock();

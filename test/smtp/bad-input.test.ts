@@ -3,7 +3,7 @@
 // and responsive to other clients throughout.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawSmtp, startTestServer, type TestServer } from '../harness.js';
+import { rawSmtp, startTestServer, type TestServer } from '../support/harness.js';
 
 let s: TestServer;
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import nodemailer from 'nodemailer';
 import { networkInterfaces } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashSecret, newApiKey } from '../../src/core/tokens.js';
-import { rawSmtp, startTestServer, type TestServer } from '../harness.js';
+import { rawSmtp, startTestServer, type TestServer } from '../support/harness.js';
 
 const servers: TestServer[] = [];
 afterAll(async () => {
@@ -67,7 +67,7 @@ describe('the development default (catch-all any, AUTH any, no owner)', () => {
     const path = `/api/v1/mailboxes/${address}`;
     // a wait on the address before anything was sent to it, over REST and by `inboxd wait` (no credentials)
     const waiting = s.api('GET', `${path}/messages/wait?timeout=60`);
-    const { runInboxd } = await import('../cli/run.js');
+    const { runInboxd } = await import('../support/run-cli.js');
     const cli = runInboxd(['wait', address, '--timeout', '60', '--json'], { INBOXD_URL: s.url, INBOXD_API_KEY: '', INBOXD_TOKEN: '' }, 90_000);
     const until = Date.now() + 60_000;
     while ((await s.api('GET', path)).status !== 200 && Date.now() < until) await new Promise((r) => setImmediate(r));
@@ -143,7 +143,7 @@ describe('catch-all domains with an owner', () => {
     await sendAs(s, unique('inboxd.test'), 'creates the owner');
     const key = await keyFor(s, 'waiter@example.com');
     const address = unique('inboxd.test');
-    const { runInboxd } = await import('../cli/run.js');
+    const { runInboxd } = await import('../support/run-cli.js');
     const cli = runInboxd(['wait', address, '--timeout', '60', '--json'], { INBOXD_URL: s.url, INBOXD_API_KEY: key, INBOXD_TOKEN: '' }, 90_000);
     // the wait has made the mailbox exist before the message is sent
     const until = Date.now() + 60_000;

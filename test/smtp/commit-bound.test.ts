@@ -8,8 +8,8 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../fault-tools.js';
-import { rawSmtp, startTestServer, testPair, type TestServer } from '../harness.js';
+import { eventually } from '../support/fault-tools.js';
+import { rawSmtp, startTestServer, testPair, type TestServer } from '../support/harness.js';
 
 let s: TestServer;
 beforeAll(async () => {

@@ -2,7 +2,7 @@
 // it with the setting. How fast the greeting comes with a delay of 0 is a speed claim, measured
 // beside a bare smtp-server (which holds 100 ms) by `npm run bench -- connection`, not asserted here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawSmtp, startTestServer, type TestServer } from '../harness.js';
+import { rawSmtp, startTestServer, type TestServer } from '../support/harness.js';
 
 async function greetingMs(port: number): Promise<{ ms: number; line: string }> {
   const started = performance.now();

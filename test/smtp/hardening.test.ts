@@ -1,7 +1,7 @@
 // Hostile SMTP input the library's hooks do not see, over a raw socket (#14 item 1): CR or LF
 // inside a command line, and the enhanced code of the library's own 421 replies.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawSmtp, startTestServer, type TestServer } from '../harness.js';
+import { rawSmtp, startTestServer, type TestServer } from '../support/harness.js';
 
 let s: TestServer;
 beforeAll(async () => {

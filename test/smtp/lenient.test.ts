@@ -3,7 +3,7 @@
 // advertised, and the 250 after DATA names what was stored (issue #13.3).
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawSmtp, startTestServer, type TestServer } from '../harness.js';
+import { rawSmtp, startTestServer, type TestServer } from '../support/harness.js';
 
 let s: TestServer;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 // The SMTP limits of DESIGN "Limits and hardening": connection caps, idle timeout, an absolute
 // session deadline against drip-feeding, and a client that vanishes mid-DATA.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawSmtp, startTestServer, type TestServer } from '../harness.js';
+import { rawSmtp, startTestServer, type TestServer } from '../support/harness.js';
 
 let s: TestServer;
 beforeAll(async () => {

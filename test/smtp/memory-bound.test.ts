@@ -2,8 +2,8 @@
 // held by all sessions together are bounded; a message that would pass the bound is answered
 // 451 4.3.0 (server_busy, the sender retries), the others are stored, and the bytes are released.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../fault-tools.js';
-import { rawSmtp, startTestServer, type TestServer } from '../harness.js';
+import { eventually } from '../support/fault-tools.js';
+import { rawSmtp, startTestServer, type TestServer } from '../support/harness.js';
 
 let s: TestServer;
 beforeAll(async () => {

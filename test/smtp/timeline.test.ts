@@ -2,7 +2,7 @@
 // that recipient's timeline, with its structured codes (#12 item 4), including the ones the SMTP
 // edge decides on its own while the message is still streaming in.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawSmtp, startTestServer, type TestServer } from '../harness.js';
+import { rawSmtp, startTestServer, type TestServer } from '../support/harness.js';
 
 let s: TestServer;
 beforeAll(async () => {

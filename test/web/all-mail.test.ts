@@ -9,7 +9,7 @@ import nodemailer from 'nodemailer';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultWebDistDir } from '../../src/http/routes/web.js';
-import { startTestServer, type TestServer } from '../harness.js';
+import { startTestServer, type TestServer } from '../support/harness.js';
 
 const CHROMIUM = process.env.INBOXD_CHROMIUM ?? '/usr/bin/chromium';
 

@@ -3,7 +3,7 @@
 // presenters/ are what the routes point at.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../harness.js';
+import { startTestServer, type TestServer } from '../support/harness.js';
 
 let server: TestServer;
 beforeAll(async () => {

@@ -16,7 +16,7 @@ import type { DeliveryAttemptJson } from '../../src/presenters/delivery.js';
 import { type DeletedGroupJson, type DomainListJson, mailboxJson, type MailboxJson } from '../../src/presenters/mailbox.js';
 import { messageJson, type MessageJson, messageSummaryJson, type MessageSummaryJson } from '../../src/presenters/message.js';
 import { deliveryAttemptJson } from '../../src/presenters/delivery.js';
-import { startTestServer, type TestServer } from '../harness.js';
+import { startTestServer, type TestServer } from '../support/harness.js';
 
 describe('the SDK speaks the server wire shapes', () => {
   it('has the same types as presenters/ (checked at compile time)', () => {

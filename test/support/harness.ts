@@ -11,14 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { WebSocket } from 'ws';
-import { loadConfig } from '../src/config/load.js';
-import type { SettingKey } from '../src/config/schema.js';
-import type { Clock } from '../src/core/clock.js';
-import type { Bus } from '../src/core/events.js';
-import { type FeedConsumer, openFeeds } from '../src/core/feed.js';
-import { hashSecret, newApiKey } from '../src/core/tokens.js';
+import { loadConfig } from '../../src/config/load.js';
+import type { SettingKey } from '../../src/config/schema.js';
+import type { Clock } from '../../src/core/clock.js';
+import type { Bus } from '../../src/core/events.js';
+import { type FeedConsumer, openFeeds } from '../../src/core/feed.js';
+import { hashSecret, newApiKey } from '../../src/core/tokens.js';
 import { dropSchema, uniqueName } from './scale-env.js';
-import { type Inboxd, startInboxd } from '../src/roles.js';
+import { type Inboxd, startInboxd } from '../../src/roles.js';
 
 export interface TestServer {
   inboxd: Inboxd;

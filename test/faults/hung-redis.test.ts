@@ -2,9 +2,9 @@
 // depends on the commit only (#14 item 9), and the event follows once Redis answers again.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createRedisBus, type RedisBus } from '../../src/bus/redis.js';
-import { eventually, freePort, ThrowawayRedis } from '../fault-tools.js';
-import { startTestServer, type TestServer } from '../harness.js';
-import { describeScale, uniqueName, useFreshSchema } from '../scale-env.js';
+import { eventually, freePort, ThrowawayRedis } from '../support/fault-tools.js';
+import { startTestServer, type TestServer } from '../support/harness.js';
+import { describeScale, uniqueName, useFreshSchema } from '../support/scale-env.js';
 
 describeScale(['INBOXD_TEST_DATABASE_URL', 'INBOXD_TEST_REDIS_URL'], 'hung Redis', (urls) => {
   const schema = useFreshSchema(urls.INBOXD_TEST_DATABASE_URL);

@@ -16,9 +16,9 @@ import { DomainError } from '../../src/core/errors.js';
 import { createPostgresStore, type PostgresStore } from '../../src/store/postgres/store.js';
 import type { NewMessage } from '../../src/core/store.js';
 import { addr, listen, newMessage } from '../contracts/bus.contract.js';
-import { CuttableProxy } from '../tcp-proxy.js';
-import { eventually, freePort, REDIS_SERVER, ThrowawayRedis } from '../fault-tools.js';
-import { describeScale, uniqueName, useFreshSchema } from '../scale-env.js';
+import { CuttableProxy } from '../support/tcp-proxy.js';
+import { eventually, freePort, REDIS_SERVER, ThrowawayRedis } from '../support/fault-tools.js';
+import { describeScale, uniqueName, useFreshSchema } from '../support/scale-env.js';
 
 async function rejectionOf(p: Promise<unknown>): Promise<unknown> {
   try {
