@@ -70,6 +70,8 @@ describe('offset paging', () => {
     const second = await s.api('GET', `/api/v1/mailboxes?group=${group}&limit=1&offset=1`, { token: key });
     expect(second.body.map((m: { address: string }) => m.address)).toEqual([all[1]]);
 
+    // the timeline is written in batches off the reply path: write what is buffered before reading
+    await s.inboxd.timeline.flush();
     const attempts = (await s.api('GET', `/api/v1/mailboxes/${address}/deliveries`, { token: key })).body;
     expect(attempts).toHaveLength(3);
     const skipped = await s.api('GET', `/api/v1/mailboxes/${address}/deliveries?limit=5&offset=2`, { token: key });
