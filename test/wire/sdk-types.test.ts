@@ -42,6 +42,8 @@ describe('the SDK speaks the server wire shapes', () => {
     const message = await mailbox.waitForMessage({ timeoutMs: 10_000 });
     const [summary] = await mailbox.listMessages();
     const info = await mailbox.refresh();
+    // the timeline is written in batches off the reply path: write what is buffered before reading
+    await server.inboxd.timeline.flush();
     const [attempt] = await mailbox.deliveries();
     expect(messageJson.strict().parse(message)).toEqual(message);
     expect(messageSummaryJson.strict().parse(summary)).toEqual(summary);
