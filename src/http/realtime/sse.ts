@@ -4,7 +4,8 @@
  * Last-Event-ID and the feed replays from there. Auth by headers, or `token=`/`api_key=` in the query, since
  * EventSource cannot set headers.
  */
-import type { FastifyInstance } from 'fastify';
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { openMailbox } from '../../core/auth.js';
 import type { CoreDeps } from '../../core/context.js';
 import { DomainError } from '../../core/errors.js';
@@ -12,6 +13,20 @@ import { isFinalEvent, type MailboxEvent } from '../../core/events.js';
 import { openFeed } from '../../core/feed.js';
 import { watchKey } from '../../core/keys.js';
 import type { RealtimeSettings } from './ws.js';
+
+/** takes the response over from Fastify and starts an event stream (no proxy buffering, a 2 s retry hint). */
+export function openEventStream(reply: FastifyReply): ServerResponse {
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  res.write('retry: 2000\n\n');
+  return res;
+}
 
 export function sseRoutes(app: FastifyInstance, deps: CoreDeps, settings: RealtimeSettings): void {
   app.get<{ Params: { address: string }; Querystring: { since?: number; token?: string; api_key?: string } }>(
@@ -44,15 +59,7 @@ export function sseRoutes(app: FastifyInstance, deps: CoreDeps, settings: Realti
       let since = request.query.since;
       if (typeof lastEventId === 'string' && /^\d+$/.test(lastEventId)) since = Number(lastEventId);
 
-      reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      res.write('retry: 2000\n\n');
+      const res = openEventStream(reply);
       let stream: { close(): void } | null = null;
       let unwatch: (() => void) | null = null;
       let ping: NodeJS.Timeout | null = null;

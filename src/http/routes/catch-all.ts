@@ -10,6 +10,7 @@ import { caughtMailFor } from '../../core/catch-all.js';
 import type { CoreDeps } from '../../core/context.js';
 import { DomainError } from '../../core/errors.js';
 import type { MailboxEvent } from '../../core/events.js';
+import { openEventStream } from '../realtime/sse.js';
 import type { RealtimeSettings } from '../realtime/ws.js';
 import { credentialsFrom } from '../request.js';
 
@@ -30,15 +31,7 @@ export function catchAllRoutes(app: FastifyInstance, deps: CoreDeps, settings: R
       const principal = await authenticate(deps, credentialsFrom(request, true));
       const caught = caughtMailFor(deps, principal);
 
-      reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      res.write('retry: 2000\n\n');
+      const res = openEventStream(reply);
       let unsubscribe: (() => void) | null = null;
       const end = () => {
         unsubscribe?.();
