@@ -195,6 +195,7 @@ export async function startInboxd(config: Config, options: StartOptions = {}): P
         quarantineMs: config.quarantine_days * 86_400_000,
         deliveriesMaxAgeMs: config.deliveries_max_age * 1000,
         deliveriesPerAddress: config.deliveries_per_address,
+        clock: config.sweep_clock,
       });
     }
   } catch (err) {

@@ -71,6 +71,7 @@ export const settings = {
   redis_url: z.string().url().optional().describe('Redis URL: chooses the Redis bus (rediss:// for TLS)'),
   redis_key_prefix: z.string().regex(/^[A-Za-z0-9_.:-]*$/, 'letters, digits and _ . : - only').default('').describe('prefix inside Redis channel names (inboxd:<prefix>mailbox:<address>), so several deployments can share one Redis'),
   sweep_interval: posInt.default(60).describe('seconds between expiry sweeps'),
+  sweep_clock: z.enum(['database', 'node']).default('database').describe('whose clock the sweeper ends mailboxes and purges by: database (the store\'s clock, one for every node, so a node whose clock runs fast cannot end mailboxes early; SQLite: this machine\'s) or node (this process\'s clock)'),
   retention: nonNegInt.default(86_400).describe('seconds message content is kept after its mailbox expires or is deleted'),
   deliveries_max_age: posInt.default(604_800).describe('seconds a delivery attempt stays in the timeline'),
   deliveries_per_address: posInt.default(200).describe('delivery attempts kept per address in the timeline'),

@@ -94,6 +94,12 @@ export interface Store {
   /** throws storage_unavailable when the database cannot answer. */
   ping(): Promise<void>;
   /**
+   * the database's own time (ms since the epoch): one clock every node of a cluster agrees on,
+   * which the sweeper decides expiry by (PostgreSQL: the server's clock; SQLite: this machine's).
+   * @throws DomainError storage_unavailable
+   */
+  now(): Promise<number>;
+  /**
    * takes the write path once, without waiting for a lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: a
    * round trip): /health's commits check asks it whether deliveries can commit again.
    * @throws DomainError storage_unavailable

@@ -15,6 +15,11 @@ export interface SweeperSettings {
   deliveriesPerAddress?: number;
   /** mailboxes expired per batch; a tick loops until none are left. */
   batchSize?: number;
+  /**
+   * whose time decides what has expired: the store's (default; every node of a cluster reads the
+   * same clock) or this node's (`deps.clock`: tests that move time with a ManualClock).
+   */
+  clock?: 'database' | 'node';
 }
 
 export interface Sweeper {
@@ -30,7 +35,9 @@ export function startSweeper(deps: CoreDeps, settings: SweeperSettings): Sweeper
   let stopped = false;
 
   async function tick() {
-    const now = deps.clock.now();
+    // on a cluster every sweeper may win a tick: deciding by the database's clock means one
+    // node whose clock runs an hour fast cannot end every node's mailboxes an hour early
+    const now = settings.clock === 'node' ? deps.clock.now() : await deps.store.now();
     let expired = 0;
     for (;;) {
       const ended = await deps.store.expireMailboxes(now, batch);

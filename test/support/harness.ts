@@ -121,6 +121,8 @@ export async function startTestServer(overrides: Partial<Record<SettingKey, unkn
       log_level: 'silent',
       sweep_interval: 3600,
       parse_workers: 1,
+      // a test that moves time with a ManualClock sweeps by it, not by the database's clock
+      ...(opts.clock ? { sweep_clock: 'node' } : {}),
       ...overrides,
     },
   });

@@ -297,6 +297,12 @@ export class PostgresStore implements Store {
     await this.query('SELECT 1');
   }
 
+  async now(): Promise<number> {
+    // clock_timestamp(), not now(): the time of this statement, not of a transaction's start
+    const rows = await this.query('SELECT (extract(epoch from clock_timestamp()) * 1000)::bigint AS now');
+    return Number((rows[0] as Row).now);
+  }
+
   async probeCommit(): Promise<void> {
     // taking a transaction id makes the statement commit a WAL record, so a stalled WAL flush
     // (full disk, a synchronous standby gone) shows here, where SELECT 1 would not

@@ -124,6 +124,11 @@ export class SqliteStore implements Store {
     return this.run(() => void this.sql('SELECT 1').get());
   }
 
+  async now(): Promise<number> {
+    // the file lives on this machine: its clock is the only one a single SQLite writer shares
+    return Date.now();
+  }
+
   async probeCommit(): Promise<void> {
     return this.run(() => this.withLockWait(0, () => this.db.transaction(() => undefined).immediate()));
   }
