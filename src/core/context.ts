@@ -24,6 +24,8 @@ export interface CoreSettings {
   anonymousLoopbackUncapped: boolean;
   /** how long a delivery's commit may take before it is answered storage_unavailable (default 5000). */
   commitTimeoutMs?: number;
+  /** store reads (catch-up, gaps, mailbox re-reads) the event feeds of one server run at once; the rest queue (default 4). */
+  feedReadConcurrency?: number;
 }
 
 /** the MIME port: implemented by `mime/` (worker threads); core never imports the parser. */

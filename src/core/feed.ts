@@ -13,6 +13,7 @@
  */
 import type { CoreDeps } from './context.js';
 import { isFinalEvent, mailboxDeletedEvent, mailboxExpiredEvent, type MailboxEvent, newMessageEvent } from './events.js';
+import { createSemaphore, type Semaphore } from './semaphore.js';
 import type { Mailbox } from './types.js';
 
 /** stored messages read per page while catching up. */
@@ -59,6 +60,28 @@ function countOpen(deps: CoreDeps, consumer: FeedConsumer, by: 1 | -1): void {
     deps.metrics.gauge('inboxd_event_feeds', 'event feeds open and live (WebSocket, SSE, wait, MCP subscriptions)', () => [...all.values()].reduce((a, b) => a + b, 0));
   }
   counts.set(consumer, (counts.get(consumer) ?? 0) + by);
+}
+
+/** store reads feeds may run at once when the settings name no limit. */
+const DEFAULT_READ_CONCURRENCY = 4;
+
+/** one gate per server (its store): catch-up, gap and mailbox reads of every feed pass through it. */
+const readGates = new WeakMap<CoreDeps['store'], Semaphore>();
+
+/**
+ * runs a feed's store read under the server's gate. Every stream resyncs at the same moment when
+ * the bus comes back after an outage; unbounded, hundreds of reads queued at the connection pool
+ * and timed out there (storage_unavailable ends the stream), while queued here they only wait.
+ */
+function gatedRead<T>(deps: CoreDeps, read: () => Promise<T>): Promise<T> {
+  let gate = readGates.get(deps.store);
+  if (!gate) {
+    gate = createSemaphore(deps.settings.feedReadConcurrency ?? DEFAULT_READ_CONCURRENCY);
+    readGates.set(deps.store, gate);
+    const g = gate;
+    deps.metrics.gauge('inboxd_event_feed_reads_waiting', 'event-feed store reads (catch-up, gaps) queued for a free slot (feed_read_concurrency)', () => g.waiting());
+  }
+  return gate.run(read);
 }
 
 /** feeds that are open and live now on this server, for one consumer or all. */
@@ -114,7 +137,8 @@ export async function openFeed(deps: CoreDeps, mailbox: Mailbox, options: FeedOp
   /** sends every stored message after the last seq sent, in order. */
   const catchUp = async () => {
     for (;;) {
-      const page = await deps.store.listMessages(mailbox.id, { afterSeq: sent, order: 'asc', limit: PAGE });
+      const after = sent;
+      const page = await gatedRead(deps, () => deps.store.listMessages(mailbox.id, { afterSeq: after, order: 'asc', limit: PAGE }));
       for (const m of page) {
         if (closed) return;
         if (m.seq <= sent) continue;
@@ -127,7 +151,7 @@ export async function openFeed(deps: CoreDeps, mailbox: Mailbox, options: FeedOp
 
   /** ends the feed when the mailbox is gone; otherwise looks again when its TTL passes. */
   const recheck = async () => {
-    const fresh = await deps.store.getMailboxById(mailbox.id);
+    const fresh = await gatedRead(deps, () => deps.store.getMailboxById(mailbox.id));
     if (closed) return;
     if (!fresh || fresh.deletedAt !== null) return emit(mailboxDeletedEvent(mailbox.address));
     if (!fresh.active || fresh.expiresAt <= deps.clock.now()) return emit(mailboxExpiredEvent(fresh));

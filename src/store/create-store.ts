@@ -10,7 +10,7 @@ import type { Store } from '../core/store.js';
 export async function createStore(config: Config): Promise<Store> {
   if (config.database_url) {
     const { createPostgresStore } = await import('./postgres/store.js');
-    return createPostgresStore({ url: config.database_url, poolSize: config.database_pool_size, ...(config.database_schema ? { schema: config.database_schema } : {}) });
+    return createPostgresStore({ url: config.database_url, poolSize: config.database_pool_size, connectTimeoutMs: config.database_connect_timeout, ...(config.database_schema ? { schema: config.database_schema } : {}) });
   }
   const { SqliteStore } = await import('./sqlite/store.js');
   return new SqliteStore({ file: join(config.data_dir, 'inboxd.db'), synchronous: config.sqlite_synchronous, busyTimeoutMs: config.sqlite_busy_timeout });

@@ -1,7 +1,7 @@
 /**
  * A loopback TCP proxy that can be cut (every socket destroyed, new connections refused) and
  * reopened on the same port: how the fault tests take PostgreSQL away without stopping the
- * machine's shared server.
+ * machine's shared server. It can also add latency to every reply (a database a network away).
  */
 import { once } from 'node:events';
 import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
@@ -14,6 +14,8 @@ export class CuttableProxy {
   constructor(
     private readonly targetHost: string,
     private readonly targetPort: number,
+    /** each reply from the target is held this long: a database a network away, not on loopback. */
+    private readonly latencyMs = 0,
   ) {}
 
   async open(): Promise<void> {
@@ -25,7 +27,11 @@ export class CuttableProxy {
         s.on('error', () => undefined);
       }
       client.pipe(upstream);
-      upstream.pipe(client);
+      if (this.latencyMs > 0) {
+        // timers of equal delay fire in the order they were set, so the bytes stay in order
+        upstream.on('data', (chunk: Buffer) => setTimeout(() => client.writable && client.write(chunk), this.latencyMs));
+        upstream.on('end', () => setTimeout(() => client.end(), this.latencyMs));
+      } else upstream.pipe(client);
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
