@@ -38,6 +38,7 @@ export const ERROR_CODES = [
   'too_many_unknown_recipients',
   'server_busy',
   'shutting_down',
+  'invalid_query',
 ] as const;
 
 /** a stable error code the server answers with (the JSON `error` field). */

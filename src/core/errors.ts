@@ -35,6 +35,7 @@ export const ERROR_CODES = [
   'too_many_unknown_recipients',
   'server_busy',
   'shutting_down',
+  'invalid_query',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -19,6 +19,7 @@ import type {
   Plan,
   User,
 } from './types.js';
+import type { SearchQuery } from './search-query.js';
 
 /** how fresh an API key's last_used_at is kept: at most one write per key per minute. */
 export const LAST_USED_GRANULARITY_MS = 60_000;
@@ -77,6 +78,17 @@ export interface ListMessagesQuery {
   from?: string | undefined;
   /** subject contains (case-insensitive) */
   subject?: string | undefined;
+}
+
+/**
+ * the mailboxes a search reaches: an owner's (of these owner types), or one mailbox (a session
+ * token). Only live ones: active, not deleted, `expires_at > now`.
+ */
+export type SearchScope = { ownerId: string; ownerTypes: OwnerType[] } | { mailboxId: string };
+
+export interface SearchPage {
+  limit: number;
+  offset: number;
 }
 
 export interface PurgeResult {
@@ -159,6 +171,11 @@ export interface Store {
   /** true when it existed. */
   deleteMessage(mailboxId: string, messageId: string): Promise<Message | null>;
   getRawSource(mailboxId: string, messageId: string): Promise<Buffer | null>;
+  /**
+   * the messages of the live mailboxes in `scope` that match every term of `query`, newest first
+   * (received_at, then id), through the store's full-text index. Each store compiles the AST.
+   */
+  searchMessages(scope: SearchScope, query: SearchQuery, page: SearchPage, now: number): Promise<MessageSummary[]>;
 
   /** appends attempts to the delivery timeline (best effort: callers never fail a delivery on it). */
   recordDeliveries(attempts: DeliveryAttempt[]): Promise<void>;

@@ -31,6 +31,7 @@ import { type McpEndpoint, mcpRoutes } from './routes/mcp.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { mailboxRoutes } from './routes/mailboxes.js';
 import { messageRoutes } from './routes/messages.js';
+import { searchRoutes } from './routes/search.js';
 import { sesRoutes } from './routes/ses.js';
 import { waitRoutes } from './routes/wait.js';
 import { defaultWebDistDir, webRoutes } from './routes/web.js';
@@ -165,6 +166,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     waitRoutes(api, core, settings.waitMaxTimeoutSeconds, draining);
     messageRoutes(api, core);
     deliveryRoutes(api, core);
+    searchRoutes(api, core);
     sseRoutes(api, core, realtime);
   });
   keyRoutes(app, core);

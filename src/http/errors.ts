@@ -35,6 +35,7 @@ export const HTTP_STATUS = {
   too_many_unknown_recipients: 429,
   server_busy: 503,
   shutting_down: 503,
+  invalid_query: 400,
 } as const satisfies Record<ErrorCode, number>;
 
 /** the JSON of every error answer (presenters/error.ts): `detail` repeats `message` for clients written for the seed. */

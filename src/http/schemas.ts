@@ -13,7 +13,7 @@ import { deliveryAttemptJson } from '../presenters/delivery.js';
 import { errorJson } from '../presenters/error.js';
 import { healthJson } from '../presenters/health.js';
 import { deletedGroupJson, domainListJson, mailboxJson } from '../presenters/mailbox.js';
-import { messageJson, messageSummaryJson } from '../presenters/message.js';
+import { messageJson, messageSummaryJson, searchResultJson } from '../presenters/message.js';
 import { sesOutcomeJson } from '../presenters/ses.js';
 
 /** every named wire shape, by the name it has in OpenAPI's components/schemas. */
@@ -24,6 +24,7 @@ const WIRE_SHAPES = {
   DeletedGroup: deletedGroupJson,
   MessageSummary: messageSummaryJson,
   Message: messageJson,
+  SearchResult: searchResultJson,
   DeliveryAttempt: deliveryAttemptJson,
   Health: healthJson,
   SesOutcome: sesOutcomeJson,

@@ -38,6 +38,7 @@ export const MCP_HINTS = {
   too_many_unknown_recipients: 'too many mail to unknown addresses from this client; wait and try again',
   server_busy: 'Inboxd is busy; try again in a few seconds',
   shutting_down: 'this Inboxd server is restarting; call the tool again in a few seconds',
+  invalid_query: 'fix the search query (words, "phrases", from:, to:, subject:, has:attachment, is:read, is:unread, after:, before:, - to negate) and call search_messages again',
 } as const satisfies Record<ErrorCode, string>;
 
 const KNOWN = new Set<string>(ERROR_CODES);

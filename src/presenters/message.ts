@@ -61,7 +61,13 @@ export const messageJson = messageSummaryJson.extend({
   verdicts: z.record(z.string(), z.string()).nullable().describe('spam/virus verdicts when the carrier (SES) gave them'),
 });
 
+/** one answer of a search across mailboxes: the summary, and which mailbox holds it. */
+export const searchResultJson = messageSummaryJson.extend({
+  address: z.string().describe('the mailbox that holds the message (read it at /api/v1/mailboxes/{address}/messages/{id})'),
+});
+
 export type MessageSummaryJson = z.infer<typeof messageSummaryJson>;
+export type SearchResultJson = z.infer<typeof searchResultJson>;
 export type MessageJson = z.infer<typeof messageJson>;
 
 const addr = (a: AddressValue) => a.address;
@@ -87,6 +93,10 @@ export function presentSummary(m: MessageSummary): MessageSummaryJson {
     codes: m.codes.map((c) => ({ value: c.value, source: c.source, context: c.context })),
     parse_error: m.parseError,
   };
+}
+
+export function presentSearchResult(m: MessageSummary): SearchResultJson {
+  return { ...presentSummary(m), address: m.address };
 }
 
 export function presentMessage(m: Message): MessageJson {

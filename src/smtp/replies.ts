@@ -44,6 +44,7 @@ export const SMTP_REPLIES = {
   server_busy: { code: 451, enhanced: '4.3.0', text: 'Server busy, try again later' },
   // RFC 3463 X.3.2: system not accepting network messages
   shutting_down: { code: 421, enhanced: '4.3.2', text: 'Service shutting down, try again later' },
+  invalid_query: { code: 501, enhanced: '5.5.4', text: 'Invalid input' },
 } as const satisfies Record<ErrorCode, SmtpReply>;
 
 /** the Error smtp-server turns into a reply line: `<code> <enhanced> <text>`. */

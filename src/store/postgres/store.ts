@@ -24,10 +24,14 @@ import type {
   NewMailbox,
   NewMessage,
   PurgeResult,
+  SearchPage,
+  SearchScope,
   Store,
 } from '../../core/store.js';
 import { LAST_USED_GRANULARITY_MS } from '../../core/store.js';
 import { BatchWriter, type JobOutcome } from './batch.js';
+import { compilePostgresSearch } from './search.js';
+import type { SearchQuery } from '../../core/search-query.js';
 import { isConnectionError, isRetryable, sqlState, storageError } from './errors.js';
 import { type Row, SUMMARY_COLUMNS, toApiKey, toDelivery, toMailbox, toMessage, toPlan, toSummary, toUser } from '../rows.js';
 import { text } from './rows.js';
@@ -79,8 +83,9 @@ function messageValues(id: string, seq: number, m: NewMessage, json: Map<object,
 
 /**
  * One statement for a whole batch: the mailboxes' counters, every message row and every raw
- * source (sent as binary parameters). Data-modifying CTEs all run, and the raw sources' foreign
- * key is checked at the end of the statement, when the messages are there.
+ * source (sent as binary parameters), and each message's search document (migration 0006: its
+ * tsvector, computed by the server from the row just inserted). Data-modifying CTEs all run, and
+ * the foreign keys to messages are checked at the end of the statement, when the messages are there.
  */
 function insertStatement(rows: { id: string; seq: number; m: NewMessage }[], boxes: Map<string, { seq: number; added: number }>): pg.QueryConfig {
   const values: unknown[] = [];
@@ -96,7 +101,8 @@ function insertStatement(rows: { id: string; seq: number; m: NewMessage }[], box
     text:
       `WITH counters AS (UPDATE mailboxes b SET last_seq = v.last_seq, message_count = b.message_count + v.added ` +
       `FROM (VALUES ${bumps.join(', ')}) AS v(id, last_seq, added) WHERE b.id = v.id), ` +
-      `rows AS (INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ${messages.join(', ')}) ` +
+      `rows AS (INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ${messages.join(', ')} RETURNING id, subject, body_text, from_json, to_json, cc_json), ` +
+      `search AS (INSERT INTO message_search (message_id, doc) SELECT id, search_doc(subject, body_text, from_json, to_json, cc_json) FROM rows) ` +
       `INSERT INTO raw_sources (message_id, bytes) VALUES ${raws.join(', ')}`,
     values,
   };
@@ -585,6 +591,17 @@ export class PostgresStore implements Store {
     const rows = await this.query(
       `SELECT ${SUMMARY_COLUMNS} FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id
        WHERE ${where.join(' AND ')} ORDER BY m.seq ${q.order === 'asc' ? 'ASC' : 'DESC'} LIMIT $${args.length - 1} OFFSET $${args.length}`,
+      args,
+    );
+    return rows.map(toSummary);
+  }
+
+  async searchMessages(scope: SearchScope, query: SearchQuery, page: SearchPage, now: number): Promise<MessageSummary[]> {
+    const { where, args } = compilePostgresSearch(scope, query.terms, now);
+    args.push(page.limit, page.offset);
+    const rows = await this.query(
+      `SELECT ${SUMMARY_COLUMNS} FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id JOIN message_search s ON s.message_id = m.id
+       WHERE ${where.join(' AND ')} ORDER BY m.received_at DESC, m.id DESC LIMIT $${args.length - 1} OFFSET $${args.length}`,
       args,
     );
     return rows.map(toSummary);

@@ -14,6 +14,8 @@ import { newId } from '../../core/ids.js';
 import type { ApiKey, DeliveryAttempt, Mailbox, Message, MessageSummary, OwnerType, Plan, User } from '../../core/types.js';
 import { readMigrations } from '../migrations.js';
 import { GroupCommit, type JobOutcome } from './group-commit.js';
+import { compileSqliteSearch } from './search.js';
+import type { SearchQuery } from '../../core/search-query.js';
 import type {
   CreateMailboxRules,
   InsertedMessage,
@@ -21,6 +23,8 @@ import type {
   NewMailbox,
   NewMessage,
   PurgeResult,
+  SearchPage,
+  SearchScope,
   Store,
 } from '../../core/store.js';
 import { LAST_USED_GRANULARITY_MS } from '../../core/store.js';
@@ -461,6 +465,18 @@ export class SqliteStore implements Store {
       const r = this.sql('SELECT r.bytes FROM raw_sources r JOIN messages m ON m.id = r.message_id WHERE m.mailbox_id = ? AND m.id = ?')
         .get(mailboxId, messageId) as { bytes: Buffer } | undefined;
       return r ? r.bytes : null;
+    });
+  }
+
+  async searchMessages(scope: SearchScope, query: SearchQuery, page: SearchPage, now: number): Promise<MessageSummary[]> {
+    return this.run(() => {
+      const { where, args } = compileSqliteSearch(scope, query.terms, now);
+      const rows = this.sql(
+          `SELECT ${SUMMARY_COLUMNS} FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id
+           WHERE ${where.join(' AND ')} ORDER BY m.received_at DESC, m.id DESC LIMIT ? OFFSET ?`,
+        )
+        .all(...args, page.limit, page.offset) as Row[];
+      return rows.map(toSummary);
     });
   }
 

@@ -39,6 +39,7 @@ ERROR_CODES: tuple[str, ...] = (
     "too_many_unknown_recipients",
     "server_busy",
     "shutting_down",
+    "invalid_query",
 )
 
 #: codes the client gives when the server gave no coded answer: ``internal_error`` (a 500),
