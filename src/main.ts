@@ -34,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
     case 'read':
     case 'ls':
     case 'rm':
+    case 'search':
     case 'keys':
       return (await import('./cli/client.js')).client(command, rest);
     case 'mcp':

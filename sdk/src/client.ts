@@ -6,7 +6,7 @@
 import type { WebSocketConstructor } from './events.js';
 import { seg, sendJson, type Transport } from './http.js';
 import { Mailbox, type MailboxContext } from './mailbox.js';
-import type { ApiKeyInfo, CreatedApiKey, DeletedGroup, DomainList, MailboxInfo } from './types.js';
+import type { ApiKeyInfo, CreatedApiKey, DeletedGroup, DomainList, MailboxInfo, SearchResult } from './types.js';
 
 /** where the server is and who the client is. */
 export interface InboxdOptions {
@@ -57,6 +57,16 @@ export interface MailboxHandleOptions {
 }
 
 /** the default server URL: the embedded default of `inboxd serve`. */
+/** options of `search`. */
+export interface SearchOptions {
+  /** at most this many (default 50, at most 200). */
+  limit?: number;
+  /** skip this many first (paging with `limit`). */
+  offset?: number;
+  /** search one anonymous mailbox with its session token instead of the API key's mailboxes. */
+  sessionToken?: string;
+}
+
 export const DEFAULT_BASE_URL = 'http://127.0.0.1:8025';
 
 /**
@@ -166,6 +176,27 @@ export class Inboxd {
    */
   revokeKey(id: string): Promise<ApiKeyInfo> {
     return sendJson(this.#ctx.transport, 'DELETE', `/api/v1/keys/${seg(id)}`);
+  }
+
+  /**
+   * searches every live mailbox the caller may read (the API key owner's; with `sessionToken`,
+   * that one mailbox), newest first. The query: free words (subject and text; the last word of a
+   * term may be the start of a longer one), "quoted phrases", `from:`, `to:`, `subject:`,
+   * `has:attachment`, `is:read`, `is:unread`, `after:` / `before:` (`2026-11-30`, an ISO time,
+   * or `30m`, `2h`, `3d`, `1w` back from now), and `-` before a term to negate it. Every term must
+   * hold; an empty query lists everything in reach.
+   *
+   * @example
+   * const [hit] = await inboxd.search('from:shop@example.com subject:"your code" after:1h');
+   * const message = await inboxd.mailbox(hit!.address).getMessage(hit!.id);
+   * @throws InboxdError invalid_query (the answer's `details.position` says where) | invalid_input
+   *   (limit, offset) | unauthorized (no or bad credentials)
+   */
+  search(query: string, options: SearchOptions = {}): Promise<SearchResult[]> {
+    return sendJson(this.#ctx.transport, 'GET', '/api/v1/messages', {
+      query: { query, limit: options.limit, offset: options.offset },
+      sessionToken: options.sessionToken,
+    });
   }
 
   /**

@@ -9,7 +9,7 @@
  * const message = await mailbox.waitForMessage({ subject: 'Verify' }); // message.codes[0]?.value, message.links[0]?.url
  */
 export { createClient, DEFAULT_BASE_URL, Inboxd } from './client.js';
-export type { CreateMailboxOptions, InboxdOptions, ListMailboxesOptions, MailboxHandleOptions } from './client.js';
+export type { CreateMailboxOptions, InboxdOptions, ListMailboxesOptions, MailboxHandleOptions, SearchOptions } from './client.js';
 export { ERROR_CODES, InboxdError, isInboxdError } from './errors.js';
 export type { ClientErrorCode, ErrorCode, InboxdErrorCode } from './errors.js';
 export type { ConnectionState, EventsOptions, ReconnectOptions, WebSocketConstructor } from './events.js';
@@ -34,5 +34,6 @@ export type {
   MessageSummary,
   NewMessageEvent,
   OwnerType,
+  SearchResult,
   VerificationCode,
 } from './types.js';

@@ -107,6 +107,12 @@ export interface MessageSummary {
   parse_error: string | null;
 }
 
+/** one answer of `Inboxd.search`: a message summary and the mailbox that holds it. */
+export interface SearchResult extends MessageSummary {
+  /** the mailbox that holds the message (read it with `inboxd.mailbox(address).getMessage(id)`). */
+  address: string;
+}
+
 /** a whole message (`GET …/messages/{id}` and the waits). */
 export interface Message extends MessageSummary {
   /** the Message-ID header (called `message_id` before; `message_id` is now Inboxd's id). */

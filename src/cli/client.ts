@@ -1,5 +1,5 @@
 /**
- * `inboxd create | wait | read | ls | rm | keys`: a client for shell scripts and CI, over the SDK only
+ * `inboxd create | wait | read | ls | rm | search | keys`: a client for shell scripts and CI, over the SDK only
  * (it never touches core/ or store/, so it works against any Inboxd URL). The server commands
  * (serve, migrate, admin) live in their own files.
  *
@@ -12,9 +12,9 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { TokenFile, tokenFilePath } from './token-file.js';
-import { type ApiKeyInfo, DEFAULT_BASE_URL, Inboxd, type InboxdError, isInboxdError, type Mailbox, type MailboxInfo, type Message, type MessageSummary } from '@inboxd/sdk';
+import { type ApiKeyInfo, DEFAULT_BASE_URL, Inboxd, type InboxdError, isInboxdError, type Mailbox, type MailboxInfo, type Message, type MessageSummary, type SearchResult } from '@inboxd/sdk';
 
-export const CLIENT_COMMANDS = ['create', 'wait', 'read', 'ls', 'rm', 'keys'] as const;
+export const CLIENT_COMMANDS = ['create', 'wait', 'read', 'ls', 'rm', 'search', 'keys'] as const;
 
 export const CLIENT_HELP = `  inboxd create [--ttl MIN] [--local-part X] [--domain D] [--group G]              create a mailbox; prints its address
   inboxd wait ADDRESS [--from S] [--subject S] [--body S] [--pattern RE2] [--after-seq N]
@@ -22,6 +22,9 @@ export const CLIENT_HELP = `  inboxd create [--ttl MIN] [--local-part X] [--doma
   inboxd read ADDRESS [ID | --latest] [--raw]                                      show a message (the newest by default)
   inboxd ls [ADDRESS] [--group G]                                                  list mailboxes, or one mailbox's messages
   inboxd rm ADDRESS [ID] | rm --group G                                            delete a mailbox, a message, or a group
+  inboxd search QUERY [--limit N] [--offset N]                                     search your mailboxes, newest first (exit 1: no match);
+              QUERY: words, "phrases", from:, to:, subject:, has:attachment, is:read, is:unread,
+              after:/before: (2026-11-30 or 2h, 3d), -term to negate
   inboxd keys ls | keys create [--name N] | keys rm ID                             your API keys (a new key is printed once)
   client settings: INBOXD_URL, INBOXD_API_KEY, INBOXD_TOKEN (or --url, --api-key, --token); --json for scripts`;
 
@@ -57,6 +60,7 @@ const OPTIONS = {
   read: { ...COMMON, latest: { type: 'boolean' }, raw: { type: 'boolean' } },
   ls: { ...COMMON, group: { type: 'string' }, limit: { type: 'string' }, unread: { type: 'boolean' }, from: { type: 'string' }, subject: { type: 'string' }, 'after-seq': { type: 'string' } },
   rm: { ...COMMON, group: { type: 'string' } },
+  search: { ...COMMON, limit: { type: 'string' }, offset: { type: 'string' } },
   keys: { ...COMMON, name: { type: 'string' } },
 } as const satisfies Record<(typeof CLIENT_COMMANDS)[number], ParseArgsConfig['options']>;
 
@@ -81,7 +85,8 @@ export async function client(command: (typeof CLIENT_COMMANDS)[number], argv: st
   let positionals: string[];
   try {
     const options: ParseArgsConfig['options'] = OPTIONS[command];
-    ({ values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true }) as { values: Values; positionals: string[] });
+    const args = command === 'search' ? queryAfterOptions(argv) : argv;
+    ({ values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true }) as { values: Values; positionals: string[] });
   } catch (err) {
     return usage(command, (err as Error).message);
   }
@@ -109,6 +114,9 @@ export async function client(command: (typeof CLIENT_COMMANDS)[number], argv: st
       case 'rm':
         await rm(ctx, positionals);
         break;
+      case 'search':
+        await search(ctx, positionals);
+        break;
       case 'keys':
         await keys(ctx, positionals);
         break;
@@ -126,6 +134,29 @@ export async function client(command: (typeof CLIENT_COMMANDS)[number], argv: st
     }
     throw err;
   }
+}
+
+/**
+ * `inboxd search from:shop -receipt`: a negated term (`-receipt`) is a query word, not an unknown
+ * short option, so search's argv is split by hand: the options it knows (and their values), then
+ * `--`, then every query word in order.
+ */
+function queryAfterOptions(argv: string[]): string[] {
+  const withValue = new Set(['--url', '--api-key', '--token', '--limit', '--offset']);
+  const options: string[] = [];
+  const words: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      words.push(...argv.slice(i + 1));
+      break;
+    }
+    if (a.startsWith('--') || a === '-h') {
+      options.push(a);
+      if (withValue.has(a) && i + 1 < argv.length) options.push(argv[++i]!);
+    } else words.push(a);
+  }
+  return [...options, '--', ...words];
 }
 
 function usage(command: string, message: string): number {
@@ -318,6 +349,40 @@ async function keys(ctx: Context, positionals: string[]): Promise<void> {
     default:
       throw new UsageError('keys ls | keys create [--name N] | keys rm ID');
   }
+}
+
+/**
+ * with an API key: the owner's mailboxes; with --token / INBOXD_TOKEN: that mailbox; with
+ * neither: each anonymous mailbox this machine created (the token file), merged newest first.
+ */
+async function search(ctx: Context, positionals: string[]): Promise<void> {
+  const query = positionals.join(' ');
+  const limit = int(ctx.values, 'limit', 1);
+  const offset = int(ctx.values, 'offset', 0);
+  const token = str(ctx.values.token) ?? (process.env.INBOXD_TOKEN || undefined);
+  let found: SearchResult[];
+  if (ctx.apiKey || token) found = await ctx.inboxd.search(query, { limit, offset, sessionToken: ctx.apiKey ? undefined : token });
+  else {
+    const each = await Promise.all(
+      [...ctx.tokens.entries()].map(async ([address, entry]) => {
+        try {
+          return await ctx.inboxd.search(query, { limit: (offset ?? 0) + (limit ?? 50), sessionToken: entry.token });
+        } catch (err) {
+          // a mailbox that ended answers unauthorized once the server forgets its token
+          if (!isInboxdError(err, 'unauthorized')) throw err;
+          ctx.tokens.delete(address);
+          return [];
+        }
+      }),
+    );
+    found = each
+      .flat()
+      .sort((a, b) => b.received_at.localeCompare(a.received_at) || b.id.localeCompare(a.id))
+      .slice(offset ?? 0, (offset ?? 0) + (limit ?? 50));
+  }
+  if (ctx.json) return out(json(found));
+  if (found.length === 0) throw new NothingFound(`no message matches ${JSON.stringify(query)}`);
+  out(found.map((m) => `${m.address}  ${summaryLine(m)}`).join('\n'));
 }
 
 function summaryLine(m: MessageSummary): string {

@@ -8,9 +8,10 @@ import type { CoreDeps } from '../core/context.js';
 import { openFeed } from '../core/feed.js';
 import { createMailbox, deleteMailbox, listMailboxes } from '../core/mailboxes.js';
 import { listMessages, readMessage } from '../core/messages.js';
+import { searchMessages } from '../core/search.js';
 import { waitForMessages } from '../core/wait.js';
 import { presentMailbox } from '../presenters/mailbox.js';
-import { presentMessage, presentSummary } from '../presenters/message.js';
+import { presentMessage, presentSearchResult, presentSummary } from '../presenters/message.js';
 import type { MailOps } from './ops.js';
 
 /**
@@ -33,6 +34,9 @@ export function createInProcessOps(deps: CoreDeps, principal: () => Principal, c
     async getMessages(address, args) {
       const { messages } = await listMessages(deps, principal(), address, { limit: args.limit, unread: args.unreadOnly || undefined });
       return messages.map(presentSummary);
+    },
+    async searchMessages(query, args) {
+      return (await searchMessages(deps, principal(), { query, limit: args.limit, offset: args.offset })).map(presentSearchResult);
     },
     async readMessage(address, messageId) {
       return presentMessage(await readMessage(deps, principal(), address, messageId));

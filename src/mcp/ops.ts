@@ -6,7 +6,7 @@
  */
 import type { NewMessageEvent } from '../core/events.js';
 import type { MailboxJson } from '../presenters/mailbox.js';
-import type { MessageJson, MessageSummaryJson } from '../presenters/message.js';
+import type { MessageJson, MessageSummaryJson, SearchResultJson } from '../presenters/message.js';
 
 export interface CreateMailboxArgs {
   ttlMinutes?: number | undefined;
@@ -17,6 +17,11 @@ export interface CreateMailboxArgs {
 export interface GetMessagesArgs {
   limit?: number | undefined;
   unreadOnly?: boolean | undefined;
+}
+
+export interface SearchArgs {
+  limit?: number | undefined;
+  offset?: number | undefined;
 }
 
 export interface WaitArgs {
@@ -34,6 +39,8 @@ export interface MailOps {
   getMailbox(address: string): Promise<MailboxJson>;
   /** newest first, without bodies. */
   getMessages(address: string, args: GetMessagesArgs): Promise<MessageSummaryJson[]>;
+  /** every live mailbox of the caller, newest first, without bodies (core/search-query.ts: the language). */
+  searchMessages(query: string, args: SearchArgs): Promise<SearchResultJson[]>;
   /** one whole message; marks it read. */
   readMessage(address: string, messageId: string): Promise<MessageJson>;
   deleteMailbox(address: string): Promise<void>;

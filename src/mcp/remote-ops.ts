@@ -42,6 +42,7 @@ export function createRemoteOps(options: HttpOpsOptions): MailOps {
     listMailboxes: () => via(() => client.listMailboxes()),
     getMailbox: (address) => via(() => box(address).refresh()),
     getMessages: (address, args) => via(() => box(address).listMessages({ limit: args.limit, unread: args.unreadOnly || undefined })),
+    searchMessages: (query, args) => via(() => client.search(query, { limit: args.limit, offset: args.offset })),
     readMessage: (address, messageId) => via(() => box(address).getMessage(messageId)),
     deleteMailbox: (address) => via(() => box(address).deleteMailbox()),
     waitForMessage: (address, args, signal) =>

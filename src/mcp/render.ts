@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { htmlToText } from '../core/extract/index.js';
-import type { MessageJson, MessageSummaryJson } from '../presenters/message.js';
+import type { MessageJson, MessageSummaryJson, SearchResultJson } from '../presenters/message.js';
 
 export const FENCE_TAG = 'untrusted-email-content';
 /** longest body shown to a model; the rest is cut with a note. */
@@ -126,6 +126,20 @@ export function renderSummaries(address: string, messages: MessageSummaryJson[])
   );
   return (
     `${messages.length} message(s) in ${address}, newest first. Call read_message with an id to read one.\n${UNTRUSTED_NOTICE}\n` +
+    fence('email-list', lines.join('\n'))
+  );
+}
+
+/** search results as text: each line names the mailbox, sender fields inside the fence. */
+export function renderSearchResults(query: string, messages: SearchResultJson[]): string {
+  if (messages.length === 0) return `No message matches ${JSON.stringify(query)}.`;
+  const lines = messages.map(
+    (m) =>
+      `- ${neutralise(m.address)}: id ${m.id}, seq ${m.seq}, ${m.received_at}${m.is_read ? '' : ', unread'}; codes: ${m.codes.map((c) => c.value).join(', ') || 'none'}; ` +
+      `from <${neutralise(m.from ?? '')}>; subject ${quote(m.subject)}`,
+  );
+  return (
+    `${messages.length} message(s) match, newest first. Call read_message with the address and an id to read one.\n${UNTRUSTED_NOTICE}\n` +
     fence('email-list', lines.join('\n'))
   );
 }

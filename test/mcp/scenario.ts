@@ -14,7 +14,7 @@ export async function call(client: Client, name: string, args: Record<string, un
 /** @param ownerType what created mailboxes must say: `mcp` over both transports (stdio asks REST for it). */
 export async function verificationScenario(client: Client, s: TestServer, ownerType: 'mcp' | 'api' = 'mcp'): Promise<void> {
   const tools = await client.listTools();
-  expect(tools.tools.map((t) => t.name).sort()).toEqual(['create_mailbox', 'delete_mailbox', 'get_messages', 'list_mailboxes', 'read_message', 'wait_for_message']);
+  expect(tools.tools.map((t) => t.name).sort()).toEqual(['create_mailbox', 'delete_mailbox', 'get_messages', 'list_mailboxes', 'read_message', 'search_messages', 'wait_for_message']);
   for (const t of tools.tools) expect(t.outputSchema, t.name).toBeDefined();
 
   const created = await call(client, 'create_mailbox', { ttl_minutes: 10 });
@@ -39,6 +39,16 @@ export async function verificationScenario(client: Client, s: TestServer, ownerT
   expect(list.data.messages).toHaveLength(1);
   const id = list.data.messages[0].id;
   expect(id).toBe(waited.data.message.id);
+
+  // search_messages: every mailbox of the key at once, each hit naming its mailbox
+  const found = await call(client, 'search_messages', { query: 'from:shop@example.com 482913 -unsubscribe' });
+  expect(found.isError, found.text).toBe(false);
+  expect(found.data.messages).toEqual([expect.objectContaining({ address, id, subject: 'Your sign-in code' })]);
+  expect(found.text).toContain('<untrusted-email-content');
+  expect((await call(client, 'search_messages', { query: 'subject:nothing-like-this' })).data.messages).toEqual([]);
+  const bad = await call(client, 'search_messages', { query: 'after:someday' });
+  expect(bad.isError).toBe(true);
+  expect(bad.text).toMatch(/^invalid_query: .+ — .*search_messages/);
 
   const read = await call(client, 'read_message', { address, message_id: id });
   expect(read.isError).toBe(false);

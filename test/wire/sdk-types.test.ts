@@ -10,11 +10,12 @@ import {
   type MailboxInfo,
   type Message,
   type MessageSummary,
+  type SearchResult,
 } from '@inboxd/sdk';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import type { DeliveryAttemptJson } from '../../src/presenters/delivery.js';
 import { type DeletedGroupJson, type DomainListJson, mailboxJson, type MailboxJson } from '../../src/presenters/mailbox.js';
-import { messageJson, type MessageJson, messageSummaryJson, type MessageSummaryJson } from '../../src/presenters/message.js';
+import { messageJson, type MessageJson, messageSummaryJson, type MessageSummaryJson, searchResultJson, type SearchResultJson } from '../../src/presenters/message.js';
 import { deliveryAttemptJson } from '../../src/presenters/delivery.js';
 import { startTestServer, type TestServer } from '../support/harness.js';
 
@@ -26,6 +27,7 @@ describe('the SDK speaks the server wire shapes', () => {
     expectTypeOf<DeliveryAttempt>().toEqualTypeOf<DeliveryAttemptJson>();
     expectTypeOf<DomainList>().toEqualTypeOf<DomainListJson>();
     expectTypeOf<DeletedGroup>().toEqualTypeOf<DeletedGroupJson>();
+    expectTypeOf<SearchResult>().toEqualTypeOf<SearchResultJson>();
   });
 
   let server: TestServer;
@@ -45,10 +47,13 @@ describe('the SDK speaks the server wire shapes', () => {
     // the timeline is written in batches off the reply path: write what is buffered before reading
     await server.inboxd.timeline.flush();
     const [attempt] = await mailbox.deliveries();
+    const [hit] = await client.search('subject:482913');
     expect(messageJson.strict().parse(message)).toEqual(message);
     expect(messageSummaryJson.strict().parse(summary)).toEqual(summary);
     expect(mailboxJson.strict().parse(info)).toEqual(info);
     expect(deliveryAttemptJson.strict().parse(attempt)).toEqual(attempt);
+    expect(searchResultJson.strict().parse(hit)).toEqual(hit);
+    expect(hit).toMatchObject({ id: message.id, address: mailbox.address });
     expect(message.codes[0]?.value).toBe('482913');
   });
 });
