@@ -1,13 +1,18 @@
 /**
- * Turns a message's HTML into the `srcdoc` of a sandboxed iframe. Three layers, each enough on
- * its own to stop script:
+ * Turns a message's HTML into the `srcdoc` of a sandboxed iframe. Four layers, each meant to be
+ * enough on its own to stop script:
  *  1. the iframe's sandbox has neither allow-scripts nor allow-same-origin (see message.ts);
  *  2. the document starts with its own Content-Security-Policy: `default-src 'none'`, inline
  *     styles, images only from data: until the reader asks for remote content;
- *  3. this cleaner drops scripts, frames, plug-ins, <base>, <meta> (refresh), event-handler
- *     attributes and javascript:/data: links, and parks remote image URLs until consent.
+ *  3. DOMPurify, a well-kept sanitiser, goes first: it knows the mutation-XSS tricks (markup that
+ *     turns into a live element when parsed again: <svg>/<math> namespace confusion, <style> and
+ *     comments read in another namespace) that a hand-written walk of one parse misses (#14);
+ *  4. this cleaner then drops scripts, frames, plug-ins, <base>, <meta> (refresh), event-handler
+ *     attributes and javascript:/data: links, and parks remote image URLs until consent (what
+ *     DOMPurify does not decide: it allows remote images and knows nothing of cid: parts).
  * The HTML is parsed with DOMParser, which builds an inert document: nothing in it runs or loads.
  */
+import DOMPurify from 'dompurify';
 
 export interface FrameContent {
   srcdoc: string;
@@ -126,7 +131,9 @@ function cleanElement(el: Element, opts: FrameOptions, counter: { n: number }): 
 }
 
 export function buildFrame(html: string, opts: FrameOptions): FrameContent {
-  const doc = new DOMParser().parseFromString(html, 'text/html');
+  // the whole document, so <style> in <head> survives; what DROP names goes with its content
+  const purified = DOMPurify.sanitize(html, { WHOLE_DOCUMENT: true, FORBID_TAGS: [...DROP] });
+  const doc = new DOMParser().parseFromString(purified, 'text/html');
   const counter = { n: 0 };
   for (const el of [...doc.querySelectorAll('*')]) {
     if (DROP.has(el.localName.toLowerCase())) el.remove();
