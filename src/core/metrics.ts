@@ -13,7 +13,7 @@ const key = (labels: Labels) =>
 
 export class Metrics {
   private readonly counters = new Map<string, { help: string; values: Map<string, number> }>();
-  private readonly gauges = new Map<string, { help: string; read: () => number }>();
+  private readonly gauges = new Map<string, { help: string; read: () => number | [Labels, number][] }>();
 
   /** declares a counter (idempotent). */
   counter(name: string, help: string): void {
@@ -42,8 +42,8 @@ export class Metrics {
     this.observers.get(name)?.(value, labels);
   }
 
-  /** a gauge read at scrape time. */
-  gauge(name: string, help: string, read: () => number): void {
+  /** a gauge read at scrape time: one value, or one per label set (`[{ kind: 'ws' }, 3]`). */
+  gauge(name: string, help: string, read: () => number | [Labels, number][]): void {
     this.gauges.set(name, { help, read });
   }
 
@@ -58,7 +58,12 @@ export class Metrics {
       if (c.values.size === 0) out.push(`${name} 0`);
       for (const [k, v] of c.values) out.push(`${name}${k ? `{${k}}` : ''} ${v}`);
     }
-    for (const [name, g] of this.gauges) out.push(`# HELP ${name} ${g.help}`, `# TYPE ${name} gauge`, `${name} ${g.read()}`);
+    for (const [name, g] of this.gauges) {
+      out.push(`# HELP ${name} ${g.help}`, `# TYPE ${name} gauge`);
+      const v = g.read();
+      if (typeof v === 'number') out.push(`${name} ${v}`);
+      else for (const [labels, n] of v) out.push(`${name}{${key(labels)}} ${n}`);
+    }
     return out.join('\n') + '\n';
   }
 }

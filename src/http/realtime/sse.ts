@@ -12,12 +12,18 @@ import { DomainError } from '../../core/errors.js';
 import { isFinalEvent, type MailboxEvent } from '../../core/events.js';
 import { openFeed } from '../../core/feed.js';
 import { watchKey } from '../../core/keys.js';
+import type { Metrics } from '../../core/metrics.js';
+import { streamOpened } from './open-streams.js';
 import type { RealtimeSettings } from './ws.js';
 
-/** takes the response over from Fastify and starts an event stream (no proxy buffering, a 2 s retry hint). */
-export function openEventStream(reply: FastifyReply): ServerResponse {
+/**
+ * takes the response over from Fastify and starts an event stream (no proxy buffering, a 2 s
+ * retry hint), counted in inboxd_streams_open until the connection closes.
+ */
+export function openEventStream(reply: FastifyReply, metrics: Metrics): ServerResponse {
   reply.hijack();
   const res = reply.raw;
+  res.once('close', streamOpened(metrics, 'sse'));
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache, no-transform',
@@ -59,7 +65,7 @@ export function sseRoutes(app: FastifyInstance, deps: CoreDeps, settings: Realti
       let since = request.query.since;
       if (typeof lastEventId === 'string' && /^\d+$/.test(lastEventId)) since = Number(lastEventId);
 
-      const res = openEventStream(reply);
+      const res = openEventStream(reply, deps.metrics);
       let stream: { close(): void } | null = null;
       let unwatch: (() => void) | null = null;
       let ping: NodeJS.Timeout | null = null;

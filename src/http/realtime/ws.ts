@@ -13,6 +13,7 @@ import { credentialsFrom } from '../request.js';
 import { openFeed } from '../../core/feed.js';
 import { watchKey } from '../../core/keys.js';
 import { sendError } from '../errors.js';
+import { streamOpened } from './open-streams.js';
 
 export interface RealtimeSettings {
   pingIntervalMs: number;
@@ -56,6 +57,7 @@ export function wsRoutes(app: FastifyInstance, deps: CoreDeps, settings: Realtim
         if (ping) clearInterval(ping);
         ping = null;
       };
+      socket.once('close', streamOpened(deps.metrics, 'ws'));
       socket.on('close', cleanup);
       socket.on('error', cleanup);
       // the client has nothing to say; anything it sends is ignored (maxPayload bounds it)

@@ -31,7 +31,7 @@ export function catchAllRoutes(app: FastifyInstance, deps: CoreDeps, settings: R
       const principal = await authenticate(deps, credentialsFrom(request, true));
       const caught = caughtMailFor(deps, principal);
 
-      const res = openEventStream(reply);
+      const res = openEventStream(reply, deps.metrics);
       let unsubscribe: (() => void) | null = null;
       const end = () => {
         unsubscribe?.();
