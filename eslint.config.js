@@ -24,7 +24,7 @@ export default tseslint.config(
     files: ['src/core/**/*.ts'],
     rules: restrict([
       { group: ['../*', '../../*'], message: 'core/ imports nothing outside core/ (its ports live in core/; adapters implement them)' },
-      { group: ['fastify', '@fastify/*', 'smtp-server', 'pg', 'better-sqlite3', 'ioredis', 'ws', 'piscina', 'postal-mime'], message: 'core/ imports no driver or framework' },
+      { group: ['fastify', '@fastify/*', 'smtp-server', 'pg', 'better-sqlite3', 'ioredis', 'ws', 'piscina', 'postal-mime', 'node:http', 'node:https', 'node:tls', 'node:dns', 'node:dns/promises'], message: 'core/ imports no driver or framework' },
     ]),
   },
   {
@@ -32,7 +32,7 @@ export default tseslint.config(
     files: ['src/core/*/**/*.ts'],
     rules: restrict([
       { group: ['../../*'], message: 'core/ imports nothing outside core/ (its ports live in core/; adapters implement them)' },
-      { group: ['fastify', '@fastify/*', 'smtp-server', 'pg', 'better-sqlite3', 'ioredis', 'ws', 'piscina', 'postal-mime'], message: 'core/ imports no driver or framework' },
+      { group: ['fastify', '@fastify/*', 'smtp-server', 'pg', 'better-sqlite3', 'ioredis', 'ws', 'piscina', 'postal-mime', 'node:http', 'node:https', 'node:tls', 'node:dns', 'node:dns/promises'], message: 'core/ imports no driver or framework' },
     ]),
   },
   {
@@ -60,6 +60,15 @@ export default tseslint.config(
     ]),
   },
   {
+    // the webhook adapter is edge-side: the HTTP client, signing and target checks behind core's
+    // dispatcher (core/webhooks/); it reads no store or bus, and calls no other edge
+    files: ['src/webhooks/**/*.ts'],
+    rules: restrict([
+      { group: ['**/http/**', '**/smtp/**', '**/mcp/**', '**/cli/**', '**/sweeper/**', '**/store/**', '**/bus/**', '**/ses/**'], message: 'the webhook adapter reaches storage only through core/ (the dispatcher hands it what to send)' },
+      { group: ['fastify', '@fastify/*', 'smtp-server', 'pg', 'better-sqlite3', 'ioredis', 'ws'], message: 'the webhook adapter imports no framework or driver (node:http/https only)' },
+    ]),
+  },
+  {
     files: ['sdk/**/*.ts'],
     rules: restrict([{ group: ['**/src/**', '../../*', 'node:*', 'fastify', '@fastify/*', 'smtp-server', 'pg', 'better-sqlite3', 'ioredis', 'nodemailer'], message: 'the SDK imports nothing from the server and runs in browsers: fetch + WebSocket only' }]),
   },
@@ -79,7 +88,7 @@ export default tseslint.config(
   {
     // edges go through core functions; they never reach into the store or the bus themselves.
     // health.ts is the exception by name: it asks each of them whether it is alive.
-    files: ['src/http/**/*.ts', 'src/smtp/**/*.ts', 'src/mcp/**/*.ts', 'src/ses/**/*.ts'],
+    files: ['src/http/**/*.ts', 'src/smtp/**/*.ts', 'src/mcp/**/*.ts', 'src/ses/**/*.ts', 'src/webhooks/**/*.ts'],
     ignores: ['src/http/routes/health.ts'],
     rules: {
       'no-restricted-syntax': [

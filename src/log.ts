@@ -9,7 +9,7 @@ export function createLogger(level: string, fd: 1 | 2 = 1) {
   const options = {
     level,
     redact: {
-      paths: ['req.headers.authorization', 'req.headers["x-session-token"]', 'authorization', 'token', 'api_key', 'session_token', 'key'],
+      paths: ['req.headers.authorization', 'req.headers["x-session-token"]', 'authorization', 'token', 'api_key', 'session_token', 'key', 'secret'],
       censor: '[redacted]',
     },
   };

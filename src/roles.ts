@@ -22,6 +22,7 @@ import { createParserPool } from './mime/pool.js';
 import type { Store } from './core/store.js';
 import type { SmtpHandle } from './smtp/server.js';
 import type { Sweeper } from './sweeper/sweeper.js';
+import type { Dispatcher } from './core/webhooks/dispatcher.js';
 import { listenError, openBus, openStore, settingName, StartupError, startupDeadline } from './startup.js';
 
 export interface StartOptions {
@@ -43,6 +44,8 @@ export interface Inboxd {
   /** set when the smtp role runs. */
   smtp: { server: SmtpHandle; port: number; /** the implicit-TLS port, when configured. */ securePort: number | null } | null;
   sweeper: Sweeper | null;
+  /** set when the webhooks role runs: sends queued webhook events. */
+  webhooks: Dispatcher | null;
   close(): Promise<void>;
 }
 
@@ -101,6 +104,7 @@ export async function startInboxd(config: Config, options: StartOptions = {}): P
   let http: Inboxd['http'] = null;
   let smtp: Inboxd['smtp'] = null;
   let sweeper: Sweeper | null = null;
+  let webhooks: Dispatcher | null = null;
   try {
     if (roles.has('api')) {
       const { buildApp } = await import('./http/app.js');
@@ -127,6 +131,7 @@ export async function startInboxd(config: Config, options: StartOptions = {}): P
           waitMaxTimeoutSeconds: config.wait_max_timeout,
           docs: config.docs ?? config.env !== 'production',
           metricsToken: config.metrics_token,
+          webhookAllowPrivate: config.webhook_allow_private,
         },
       });
       await app.listen({ port: config.http_port, host: config.http_host }).catch((err: unknown) => {
@@ -197,12 +202,31 @@ export async function startInboxd(config: Config, options: StartOptions = {}): P
         deliveriesMaxAgeMs: config.deliveries_max_age * 1000,
         deliveriesPerAddress: config.deliveries_per_address,
         clock: config.sweep_clock,
+        webhookAttemptsMaxAgeMs: config.webhook_attempts_max_age * 1000,
       });
+    }
+    if (roles.has('webhooks')) {
+      const { startWebhookDispatcher } = await import('./core/webhooks/dispatcher.js');
+      const { createWebhookTransport } = await import('./webhooks/sender.js');
+      const transport = createWebhookTransport({
+        allowPrivate: config.webhook_allow_private,
+        connectTimeoutMs: config.webhook_connect_timeout,
+        timeoutMs: config.webhook_timeout,
+      });
+      webhooks = startWebhookDispatcher(core, transport, {
+        concurrency: config.webhook_concurrency,
+        pollMs: config.webhook_poll_interval,
+        // a row taken by a node that died is sent by another after this; well above one attempt
+        leaseMs: config.webhook_timeout * 2 + 5000,
+      });
+      const dispatcher = webhooks;
+      core.outbox = { ring: () => dispatcher.ring() };
     }
   } catch (err) {
     await http?.app.close().catch(() => undefined);
     await smtp?.server.close().catch(() => undefined);
     await sweeper?.stop().catch(() => undefined);
+    await webhooks?.stop().catch(() => undefined);
     await parser.close().catch(() => undefined);
     await bus.close().catch(() => undefined);
     await store.close().catch(() => undefined);
@@ -218,10 +242,11 @@ export async function startInboxd(config: Config, options: StartOptions = {}): P
     http,
     smtp,
     sweeper,
+    webhooks,
     close() {
       closing ??= (async () => {
         // 1. stop accepting (SMTP finishes sessions in flight, so their deliveries complete)
-        await Promise.all([smtp?.server.close(), http?.app.close(), sweeper?.stop()]);
+        await Promise.all([smtp?.server.close(), http?.app.close(), sweeper?.stop(), webhooks?.stop()]);
         await parser.close();
         await timeline.close();
         // 2. then the bus, 3. then the store

@@ -116,7 +116,13 @@ export const settings = {
   ses_refuse_spam: bool.default(false).describe('refuse SES mail whose spam verdict is FAIL (shown in the delivery timeline as reason spam); off by default, since test mail often looks like spam. A virus is always refused'),
   ses_max_age: z.coerce.number().int().min(60).max(86_400).default(3600).describe('seconds an SNS message stays acceptable after its Timestamp; older ones are refused (403) as replays. Raise it only with an SNS delivery policy that retries for longer'),
   ses_fetch_timeout: z.coerce.number().int().min(100).max(60_000).default(5000).describe('total milliseconds allowed for each outbound fetch of the SES webhook (signing certificate, SubscribeURL, S3 object), however slowly the host answers'),
-  roles: list.pipe(z.array(z.enum(['api', 'smtp', 'sweeper']))).default(['api', 'smtp', 'sweeper']).describe('roles this process runs: api, smtp, sweeper'),
+  webhook_allow_private: bool.optional().describe('webhooks may call hosts that resolve to loopback, private, link-local or metadata addresses (default: true in development and test, false in production)'),
+  webhook_connect_timeout: posInt.default(3000).describe('milliseconds a webhook request may take to connect (TLS included) before the attempt fails'),
+  webhook_timeout: posInt.default(10_000).describe('milliseconds a webhook request may take in all, from connect to the end of the answer'),
+  webhook_concurrency: posInt.default(4).describe('webhook requests in flight per endpoint (one mailbox\'s events go to an endpoint one at a time, in seq order)'),
+  webhook_poll_interval: posInt.default(1000).describe('milliseconds between looks at the webhook outbox for retries that fell due and rows other nodes left (events queued on this node leave at once)'),
+  webhook_attempts_max_age: posInt.default(604_800).describe('seconds a webhook attempt (and a finished outbox row) is kept'),
+  roles: list.pipe(z.array(z.enum(['api', 'smtp', 'sweeper', 'webhooks']))).default(['api', 'smtp', 'sweeper', 'webhooks']).describe('roles this process runs: api, smtp, sweeper, webhooks (sends queued webhook events)'),
 } as const;
 
 export type SettingKey = keyof typeof settings;
@@ -130,6 +136,7 @@ export const envDefaults = {
   smtp_auth: { development: 'any', test: 'off', production: 'off' },
   anonymous_loopback_uncapped: { development: true, test: false, production: false },
   smtp_guess_exempt_loopback: { development: true, test: false, production: false },
+  webhook_allow_private: { development: true, test: true, production: false },
 } as const satisfies Partial<Record<SettingKey, Record<'development' | 'test' | 'production', unknown>>>;
 
 type EnvDefaulted = keyof typeof envDefaults;

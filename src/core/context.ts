@@ -44,4 +44,6 @@ export interface CoreDeps {
   mime: MimePort;
   metrics: Metrics;
   settings: CoreSettings;
+  /** the webhook dispatcher's doorbell: rung after events were queued, so they leave now rather than at the next poll. */
+  outbox?: { ring(): void };
 }

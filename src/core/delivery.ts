@@ -195,6 +195,8 @@ export function createDelivery(deps: CoreDeps, timeline?: Timeline): Delivery {
     if (content.parseError) log.warn({ parseError: content.parseError, size: raw.length }, 'stored unparsed');
     const now = clock.now();
     const announce = (inserted: InsertedMessage[]) => {
+      // the webhook outbox rows committed with the messages: the dispatcher sends them now
+      if (inserted.some((m) => m.webhooks > 0)) deps.outbox?.ring();
       // the answer depends on the commit only: a hung bus must not make every 250 wait for its
       // publish timeout (#14 item 9). A late or lost event is caught up from the store by the feed.
       for (const [i, m] of inserted.entries()) {

@@ -110,6 +110,17 @@ export function mailboxDeletedEvent(address: string): MailboxDeletedEvent {
   return { event: 'mailbox_deleted', address };
 }
 
+/** what POST /api/v1/webhooks/{id}/test sends: not a mailbox event, never on the bus. */
+export interface WebhookTestEvent {
+  event: 'webhook_test';
+  webhook_id: string;
+  sent_at: string;
+}
+
+export function webhookTestEvent(webhookId: string, at: number): WebhookTestEvent {
+  return { event: 'webhook_test', webhook_id: webhookId, sent_at: new Date(at).toISOString() };
+}
+
 /** true for the events after which a mailbox has nothing more to say (streams close on them). */
 export function isFinalEvent(ev: MailboxEvent): ev is MailboxExpiredEvent | MailboxDeletedEvent {
   return ev.event === 'mailbox_expired' || ev.event === 'mailbox_deleted';

@@ -20,6 +20,7 @@ import type {
   User,
 } from './types.js';
 import type { SearchQuery } from './search-query.js';
+import type { WebhookStore } from './webhooks/types.js';
 
 /** how fresh an API key's last_used_at is kept: at most one write per key per minute. */
 export const LAST_USED_GRANULARITY_MS = 60_000;
@@ -64,6 +65,8 @@ export interface InsertedMessage {
   id: string;
   mailboxId: string;
   seq: number;
+  /** webhook outbox rows written with it (one per enabled endpoint that matches its mailbox). */
+  webhooks: number;
 }
 
 export interface ListMessagesQuery {
@@ -98,7 +101,7 @@ export interface PurgeResult {
   mailboxes: number;
 }
 
-export interface Store {
+export interface Store extends WebhookStore {
   /** brings the schema up to date and seeds the default plans. */
   migrate(): Promise<void>;
   /** names of the migrations the database has not had yet (`NNNN_name`); all of them on an empty database. */
@@ -160,7 +163,8 @@ export interface Store {
   deleteMailbox(id: string, now: number): Promise<void>;
 
   /**
-   * inserts one copy per recipient in one transaction, allocating each mailbox's next seq.
+   * inserts one copy per recipient in one transaction, allocating each mailbox's next seq, and a
+   * webhook outbox row for every enabled endpoint of the mailbox's owner that matches it (#15).
    * All or nothing: throws mailbox_not_found/mailbox_expired/quota_exceeded when any recipient
    * can no longer take it. Resolves only after the commit is durable.
    */

@@ -34,6 +34,7 @@ import { messageRoutes } from './routes/messages.js';
 import { searchRoutes } from './routes/search.js';
 import { sesRoutes } from './routes/ses.js';
 import { waitRoutes } from './routes/wait.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { defaultWebDistDir, webRoutes } from './routes/web.js';
 
 export interface HttpSettings {
@@ -47,6 +48,8 @@ export interface HttpSettings {
   /** serve /openapi.json and the /docs viewer */
   docs: boolean;
   metricsToken?: string | undefined;
+  /** webhook targets may resolve to private addresses (INBOXD_WEBHOOK_ALLOW_PRIVATE). */
+  webhookAllowPrivate?: boolean;
 }
 
 export interface AppDeps {
@@ -167,6 +170,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     messageRoutes(api, core);
     deliveryRoutes(api, core);
     searchRoutes(api, core);
+    webhookRoutes(api, core, { allowPrivate: settings.webhookAllowPrivate ?? false });
     sseRoutes(api, core, realtime);
   });
   keyRoutes(app, core);

@@ -15,6 +15,7 @@ import { healthJson } from '../presenters/health.js';
 import { deletedGroupJson, domainListJson, mailboxJson } from '../presenters/mailbox.js';
 import { messageJson, messageSummaryJson, searchResultJson } from '../presenters/message.js';
 import { sesOutcomeJson } from '../presenters/ses.js';
+import { webhookAttemptJson, webhookJson, webhookReplayJson, webhookTestJson } from '../presenters/webhook.js';
 
 /** every named wire shape, by the name it has in OpenAPI's components/schemas. */
 const WIRE_SHAPES = {
@@ -28,6 +29,10 @@ const WIRE_SHAPES = {
   DeliveryAttempt: deliveryAttemptJson,
   Health: healthJson,
   SesOutcome: sesOutcomeJson,
+  Webhook: webhookJson,
+  WebhookAttempt: webhookAttemptJson,
+  WebhookTest: webhookTestJson,
+  WebhookReplay: webhookReplayJson,
 } as const satisfies Record<string, z.ZodType>;
 
 export type WireShapeName = keyof typeof WIRE_SHAPES;

@@ -13,6 +13,8 @@ export interface SweeperSettings {
   quarantineMs: number;
   deliveriesMaxAgeMs?: number;
   deliveriesPerAddress?: number;
+  /** webhook attempts and finished outbox rows older than this are dropped (default 7 days). */
+  webhookAttemptsMaxAgeMs?: number;
   /** mailboxes expired per batch; a tick loops until none are left. */
   batchSize?: number;
   /**
@@ -49,7 +51,8 @@ export function startSweeper(deps: CoreDeps, settings: SweeperSettings): Sweeper
     }
     const purged = await deps.store.purge(now, settings.retentionMs, settings.quarantineMs);
     const deliveries = await deps.store.pruneDeliveries(now, settings.deliveriesMaxAgeMs ?? 604_800_000, settings.deliveriesPerAddress ?? 200);
-    if (expired || purged.messages || purged.mailboxes || deliveries) log.info({ expired, ...purged, deliveries }, 'sweep');
+    const webhookAttempts = await deps.store.pruneWebhookAttempts(now, settings.webhookAttemptsMaxAgeMs ?? 604_800_000);
+    if (expired || purged.messages || purged.mailboxes || deliveries || webhookAttempts) log.info({ expired, ...purged, deliveries, webhook_attempts: webhookAttempts }, 'sweep');
     return { expired, purgedMessages: purged.messages, purgedMailboxes: purged.mailboxes };
   }
 

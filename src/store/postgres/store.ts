@@ -14,7 +14,9 @@
  */
 import pg from 'pg';
 import { DomainError, isDomainError } from '../../core/errors.js';
+import { newMessageEvent } from '../../core/events.js';
 import { newId } from '../../core/ids.js';
+import type { AttemptOutcome, ClaimedDelivery, NewOutboxEvent, Webhook, WebhookAttempt, WebhookChanges } from '../../core/webhooks/types.js';
 import type { ApiKey, DeliveryAttempt, Mailbox, Message, MessageSummary, OwnerType, Plan, User } from '../../core/types.js';
 import { readMigrations } from '../migrations.js';
 import type {
@@ -35,6 +37,7 @@ import type { SearchQuery } from '../../core/search-query.js';
 import { isConnectionError, isRetryable, sqlState, storageError } from './errors.js';
 import { type Row, SUMMARY_COLUMNS, toApiKey, toDelivery, toMailbox, toMessage, toPlan, toSummary, toUser } from '../rows.js';
 import { text } from './rows.js';
+import { toClaimed, toWebhook, toWebhookAttempt } from '../webhook-rows.js';
 
 export interface PostgresStoreOptions {
   url: string;
@@ -87,7 +90,7 @@ function messageValues(id: string, seq: number, m: NewMessage, json: Map<object,
  * tsvector, computed by the server from the row just inserted). Data-modifying CTEs all run, and
  * the foreign keys to messages are checked at the end of the statement, when the messages are there.
  */
-function insertStatement(rows: { id: string; seq: number; m: NewMessage }[], boxes: Map<string, { seq: number; added: number }>): pg.QueryConfig {
+function insertStatement(rows: { id: string; seq: number; m: NewMessage }[], boxes: Map<string, { seq: number; added: number }>, outbox: NewOutboxEvent[]): pg.QueryConfig {
   const values: unknown[] = [];
   const param = (v: unknown): string => {
     values.push(v);
@@ -97,10 +100,20 @@ function insertStatement(rows: { id: string; seq: number; m: NewMessage }[], box
   const json = new Map<object, string[]>();
   const messages = rows.map((r) => `(${messageValues(r.id, r.seq, r.m, json).map(param).join(', ')})`);
   const raws = rows.map((r) => `(${param(r.id)}, ${param(r.m.raw)})`);
+  // the webhook outbox rows (#15) commit with their messages; the foreign key to webhooks is
+  // checked against rows read in this transaction (an endpoint deleted meanwhile fails the batch, which is retried)
+  const hooks = outbox.map(
+    (e) => `(${param(e.id)}, ${param(e.webhookId)}, 'new_message', ${param(e.mailboxId)}, ${param(e.messageId)}, ${param(e.seq)}::bigint, ${param(e.eventJson)}, ${param(e.createdAt)}::bigint, ${param(e.createdAt)}::bigint)`,
+  );
+  const outboxCte =
+    hooks.length > 0
+      ? `outbox AS (INSERT INTO webhook_outbox (id, webhook_id, event_type, mailbox_id, message_id, seq, event_json, created_at, next_at) VALUES ${hooks.join(', ')}), `
+      : '';
   return {
     text:
       `WITH counters AS (UPDATE mailboxes b SET last_seq = v.last_seq, message_count = b.message_count + v.added ` +
       `FROM (VALUES ${bumps.join(', ')}) AS v(id, last_seq, added) WHERE b.id = v.id), ` +
+      outboxCte +
       `rows AS (INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ${messages.join(', ')} RETURNING id, subject, body_text, from_json, to_json, cc_json), ` +
       `search AS (INSERT INTO message_search (message_id, doc) SELECT id, search_doc(subject, body_text, from_json, to_json, cc_json) FROM rows) ` +
       `INSERT INTO raw_sources (message_id, bytes) VALUES ${raws.join(', ')}`,
@@ -527,12 +540,23 @@ export class PostgresStore implements Store {
     return this.tx(async (c) => {
       const ids = [...new Set(jobs.flatMap((ms) => ms.map((m) => m.mailboxId)))].sort();
       // BEGIN travels with the lock in one simple-protocol round trip (our ids, escaped anyway)
+      const idList = ids.map((id) => c.escapeLiteral(id)).join(', ');
+      // the same round trip reads the enabled webhooks of the mailboxes' owners (#15)
       const results = (await c.query(
-        `BEGIN; SELECT id, active, expires_at, message_count, last_seq FROM mailboxes WHERE id IN (${ids.map((id) => c.escapeLiteral(id)).join(', ')}) ORDER BY id FOR UPDATE`,
+        `BEGIN; SELECT id, active, expires_at, message_count, last_seq, address, group_label FROM mailboxes WHERE id IN (${idList}) ORDER BY id FOR UPDATE; ` +
+          `SELECT w.id, b.id AS mailbox_id FROM webhooks w JOIN mailboxes b ON b.owner_id = w.owner_id AND b.owner_type <> 'anonymous' ` +
+          `WHERE b.id IN (${idList}) AND w.enabled AND (w.mailbox IS NULL OR w.mailbox = b.address) AND (w.group_label IS NULL OR w.group_label = b.group_label) ` +
+          `AND (',' || w.events || ',') LIKE '%,new_message,%' ORDER BY w.id`,
       )) as unknown as pg.QueryResult[];
       const boxes = new Map(
-        (results[1]!.rows as Row[]).map((r) => [String(r.id), { active: Boolean(r.active), expiresAt: Number(r.expires_at), count: Number(r.message_count), seq: Number(r.last_seq), added: 0 }]),
+        (results[1]!.rows as Row[]).map((r) => [
+          String(r.id),
+          { active: Boolean(r.active), expiresAt: Number(r.expires_at), count: Number(r.message_count), seq: Number(r.last_seq), added: 0, address: String(r.address) },
+        ]),
       );
+      const hooksOf = new Map<string, string[]>();
+      for (const r of results[2]!.rows as Row[]) hooksOf.set(String(r.mailbox_id), [...(hooksOf.get(String(r.mailbox_id)) ?? []), String(r.id)]);
+      const outbox: NewOutboxEvent[] = [];
       const outcomes: JobOutcome<InsertedMessage[]>[] = [];
       const rows: { id: string; seq: number; m: NewMessage }[] = [];
       for (const messages of jobs) {
@@ -551,7 +575,7 @@ export class PostgresStore implements Store {
             t.count += 1;
             t.seq += 1;
             tentative.set(m.mailboxId, t);
-            out.push({ id: newId(m.receivedAt), mailboxId: m.mailboxId, seq: t.seq });
+            out.push({ id: newId(m.receivedAt), mailboxId: m.mailboxId, seq: t.seq, webhooks: hooksOf.get(m.mailboxId)?.length ?? 0 });
           }
           for (const [id, t] of tentative) {
             const mb = boxes.get(id)!;
@@ -559,14 +583,23 @@ export class PostgresStore implements Store {
             mb.count = t.count;
             mb.seq = t.seq;
           }
-          out.forEach((o, i) => rows.push({ id: o.id, seq: o.seq, m: messages[i]! }));
+          out.forEach((o, i) => {
+            const m = messages[i]!;
+            rows.push({ id: o.id, seq: o.seq, m });
+            const hooks = hooksOf.get(m.mailboxId) ?? [];
+            if (hooks.length === 0) return;
+            const event = JSON.stringify(newMessageEvent(boxes.get(m.mailboxId)!.address, { id: o.id, seq: o.seq, receivedAt: m.receivedAt, from: m.content.from, subject: m.content.subject }));
+            for (const webhookId of hooks) {
+              outbox.push({ id: `msg_${newId(m.now)}`, webhookId, eventType: 'new_message', mailboxId: m.mailboxId, messageId: o.id, seq: o.seq, eventJson: event, createdAt: m.now });
+            }
+          });
           outcomes.push({ ok: out });
         } catch (err) {
           if (!isDomainError(err)) throw err;
           outcomes.push({ err });
         }
       }
-      if (rows.length > 0) await c.query(insertStatement(rows, boxes));
+      if (rows.length > 0) await c.query(insertStatement(rows, boxes, outbox));
       return outcomes;
     }, { opensItself: true });
   }
@@ -680,6 +713,115 @@ export class PostgresStore implements Store {
           )
         ).rowCount ?? 0;
       return old + extra;
+    });
+  }
+
+  // ── webhooks ─────────────────────────────────────────────────────────────────────────────────
+
+  async createWebhook(w: Webhook): Promise<Webhook> {
+    await this.query(
+      `INSERT INTO webhooks (id, owner_id, url, secret, events, mailbox, group_label, include_message, enabled, disabled_reason, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [w.id, w.ownerId, w.url, w.secret, w.events.join(','), w.mailbox, w.group, w.includeMessage, w.enabled, w.disabledReason, w.createdAt, w.updatedAt],
+    );
+    return w;
+  }
+
+  async listWebhooks(ownerId: string): Promise<Webhook[]> {
+    return (await this.query('SELECT * FROM webhooks WHERE owner_id = $1 ORDER BY created_at, id', [ownerId])).map(toWebhook);
+  }
+
+  async getWebhook(id: string): Promise<Webhook | null> {
+    const [r] = await this.query('SELECT * FROM webhooks WHERE id = $1', [id]);
+    return r ? toWebhook(r) : null;
+  }
+
+  async updateWebhook(id: string, c: WebhookChanges, now: number): Promise<Webhook | null> {
+    return this.tx(async (client) => {
+      const r = (await client.query('SELECT * FROM webhooks WHERE id = $1 FOR UPDATE', [id])).rows[0] as Row | undefined;
+      if (!r) return null;
+      const w = { ...toWebhook(r), ...c, updatedAt: now };
+      await client.query(
+        'UPDATE webhooks SET url = $1, events = $2, mailbox = $3, group_label = $4, include_message = $5, enabled = $6, disabled_reason = $7, updated_at = $8 WHERE id = $9',
+        [w.url, w.events.join(','), w.mailbox, w.group, w.includeMessage, w.enabled, w.disabledReason, now, id],
+      );
+      return w;
+    });
+  }
+
+  async deleteWebhook(id: string): Promise<boolean> {
+    return this.tx(async (c) => ((await c.query('DELETE FROM webhooks WHERE id = $1', [id])).rowCount ?? 0) > 0);
+  }
+
+  async enqueueWebhookEvents(events: NewOutboxEvent[], now: number): Promise<void> {
+    if (events.length === 0) return;
+    await this.tx(async (c) => {
+      for (const e of events) {
+        await c.query(
+          `INSERT INTO webhook_outbox (id, webhook_id, event_type, mailbox_id, message_id, seq, event_json, created_at, next_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           ON CONFLICT (webhook_id, message_id) DO UPDATE SET state = 'pending', attempts = 0, next_at = excluded.next_at, lease_until = 0, finished_at = NULL, event_json = excluded.event_json`,
+          [e.id, e.webhookId, e.eventType, e.mailboxId, e.messageId, e.seq, e.eventJson, e.createdAt, now],
+        );
+      }
+    });
+  }
+
+  async hasDueWebhookDeliveries(now: number): Promise<boolean> {
+    const rows = await this.query(
+      `SELECT 1 FROM webhook_outbox o JOIN webhooks w ON w.id = o.webhook_id WHERE o.state = 'pending' AND o.next_at <= $1 AND o.lease_until <= $1 AND w.enabled LIMIT 1`,
+      [now],
+    );
+    return rows.length > 0;
+  }
+
+  async claimWebhookDeliveries(now: number, limit: number, leaseUntil: number, skipWebhooks: string[]): Promise<ClaimedDelivery[]> {
+    // SKIP LOCKED: nodes claiming at the same time take disjoint rows; the lease then keeps a
+    // row from every other node until it runs out (a node that died mid-send), so each event is
+    // sent once per endpoint in the normal case and at least once after a crash
+    const rows = await this.query(
+      `WITH due AS (
+         SELECT o.id FROM webhook_outbox o JOIN webhooks w ON w.id = o.webhook_id
+         WHERE o.state = 'pending' AND o.next_at <= $1 AND o.lease_until <= $1 AND w.enabled AND NOT (o.webhook_id = ANY($4::text[]))
+         ORDER BY o.next_at, o.created_at, o.seq, o.id LIMIT $2 FOR UPDATE OF o SKIP LOCKED
+       ), taken AS (
+         UPDATE webhook_outbox o SET lease_until = $3 FROM due WHERE o.id = due.id RETURNING o.*
+       )
+       SELECT taken.*, w.url, w.secret, w.include_message, w.last_success_at FROM taken JOIN webhooks w ON w.id = taken.webhook_id`,
+      [now, limit, leaseUntil, skipWebhooks],
+    );
+    return rows.map(toClaimed).sort((a, b) => a.createdAt - b.createdAt || (a.seq ?? 0) - (b.seq ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  async finishWebhookAttempt(o: AttemptOutcome): Promise<void> {
+    const a = o.attempt;
+    await this.tx(async (c) => {
+      await c.query(
+        'INSERT INTO webhook_attempts (id, webhook_id, event_id, attempt, at, status_code, error, latency_ms, next_retry_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+        [a.id, a.webhookId, a.eventId, a.attempt, a.at, a.statusCode, a.error, a.latencyMs, a.nextRetryAt],
+      );
+      await c.query('UPDATE webhook_outbox SET state = $1, attempts = $2, next_at = $3, lease_until = 0, finished_at = $4 WHERE id = $5', [
+        o.state,
+        a.attempt,
+        a.nextRetryAt ?? a.at,
+        o.state === 'pending' ? null : a.at,
+        a.eventId,
+      ]);
+      if (o.state === 'delivered') await c.query('UPDATE webhooks SET last_success_at = GREATEST(COALESCE(last_success_at, 0), $1) WHERE id = $2', [a.at, a.webhookId]);
+      if (o.disable !== null) await c.query('UPDATE webhooks SET enabled = FALSE, disabled_reason = $1, updated_at = $2 WHERE id = $3', [o.disable, a.at, a.webhookId]);
+    });
+  }
+
+  async listWebhookAttempts(webhookId: string, limit: number, offset: number): Promise<WebhookAttempt[]> {
+    return (await this.query('SELECT * FROM webhook_attempts WHERE webhook_id = $1 ORDER BY at DESC, id DESC LIMIT $2 OFFSET $3', [webhookId, limit, offset])).map(
+      toWebhookAttempt,
+    );
+  }
+
+  async pruneWebhookAttempts(now: number, maxAgeMs: number): Promise<number> {
+    return this.tx(async (c) => {
+      const attempts = (await c.query('DELETE FROM webhook_attempts WHERE at < $1', [now - maxAgeMs])).rowCount ?? 0;
+      const rows = (await c.query("DELETE FROM webhook_outbox WHERE state <> 'pending' AND finished_at < $1", [now - maxAgeMs])).rowCount ?? 0;
+      return attempts + rows;
     });
   }
 

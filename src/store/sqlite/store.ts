@@ -10,7 +10,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { DomainError, isDomainError } from '../../core/errors.js';
+import { newMessageEvent } from '../../core/events.js';
 import { newId } from '../../core/ids.js';
+import type { AttemptOutcome, ClaimedDelivery, NewOutboxEvent, Webhook, WebhookAttempt, WebhookChanges } from '../../core/webhooks/types.js';
 import type { ApiKey, DeliveryAttempt, Mailbox, Message, MessageSummary, OwnerType, Plan, User } from '../../core/types.js';
 import { readMigrations } from '../migrations.js';
 import { GroupCommit, type JobOutcome } from './group-commit.js';
@@ -29,6 +31,7 @@ import type {
 } from '../../core/store.js';
 import { LAST_USED_GRANULARITY_MS } from '../../core/store.js';
 import { type Row, SUMMARY_COLUMNS, toApiKey, toDelivery, toMailbox, toMessage, toPlan, toSummary, toUser } from '../rows.js';
+import { MATCHING_WEBHOOKS_WHERE, toClaimed, toWebhook, toWebhookAttempt } from '../webhook-rows.js';
 
 export interface SqliteStoreOptions {
   /** file path, or ':memory:' */
@@ -385,7 +388,7 @@ export class SqliteStore implements Store {
   }
 
   private insertOne(m: NewMessage): InsertedMessage {
-    const mb = this.sql('SELECT active, expires_at, message_count FROM mailboxes WHERE id = ?').get(m.mailboxId) as Row | undefined;
+    const mb = this.sql('SELECT active, expires_at, message_count, address, owner_type, owner_id, group_label FROM mailboxes WHERE id = ?').get(m.mailboxId) as Row | undefined;
     if (!mb || !mb.active) throw new DomainError('mailbox_not_found', 'mailbox not found');
     if (Number(mb.expires_at) <= m.now) throw new DomainError('mailbox_expired', 'mailbox expired');
     if (m.maxMessages >= 0 && Number(mb.message_count) >= m.maxMessages) {
@@ -406,7 +409,21 @@ export class SqliteStore implements Store {
         JSON.stringify(c.codes), JSON.stringify(c.links), m.tag, m.source, m.envelopeFrom, m.verdicts ? JSON.stringify(m.verdicts) : null, c.parseError,
       );
     this.sql('INSERT INTO raw_sources (message_id, bytes) VALUES (?, ?)').run(id, m.raw);
-    return { id, mailboxId: m.mailboxId, seq: Number(seq) };
+    const webhooks = mb.owner_type === 'anonymous' ? 0 : this.queueNewMessage(mb, { id, seq: Number(seq), m });
+    return { id, mailboxId: m.mailboxId, seq: Number(seq), webhooks };
+  }
+
+  /** the outbox rows of a new message, in its transaction (#15: a 250 always has its webhook). */
+  private queueNewMessage(mb: Row, inserted: { id: string; seq: number; m: NewMessage }): number {
+    const hooks = this.sql(`SELECT id FROM webhooks WHERE ${MATCHING_WEBHOOKS_WHERE}`).all(mb.owner_id, mb.address, mb.group_label) as Row[];
+    if (hooks.length === 0) return 0;
+    const { m } = inserted;
+    const event = JSON.stringify(newMessageEvent(String(mb.address), { id: inserted.id, seq: inserted.seq, receivedAt: m.receivedAt, from: m.content.from, subject: m.content.subject }));
+    const insert = this.sql(
+      `INSERT INTO webhook_outbox (id, webhook_id, event_type, mailbox_id, message_id, seq, event_json, created_at, next_at) VALUES (?, ?, 'new_message', ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const h of hooks) insert.run(`msg_${newId(m.now)}`, h.id, m.mailboxId, inserted.id, inserted.seq, event, m.now, m.now);
+    return hooks.length;
   }
 
   async listMessages(mailboxId: string, q: ListMessagesQuery): Promise<MessageSummary[]> {
@@ -513,6 +530,125 @@ export class SqliteStore implements Store {
           )
           .run(keepPerAddress).changes;
         return old + extra;
+      })(),
+    );
+  }
+
+  // ── webhooks ─────────────────────────────────────────────────────────────────────────────────
+
+  async createWebhook(w: Webhook): Promise<Webhook> {
+    return this.run(() => {
+      this.sql(
+          `INSERT INTO webhooks (id, owner_id, url, secret, events, mailbox, group_label, include_message, enabled, disabled_reason, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(w.id, w.ownerId, w.url, w.secret, w.events.join(','), w.mailbox, w.group, w.includeMessage ? 1 : 0, w.enabled ? 1 : 0, w.disabledReason, w.createdAt, w.updatedAt);
+      return w;
+    });
+  }
+
+  async listWebhooks(ownerId: string): Promise<Webhook[]> {
+    return this.run(() => (this.sql('SELECT * FROM webhooks WHERE owner_id = ? ORDER BY created_at, id').all(ownerId) as Row[]).map(toWebhook));
+  }
+
+  async getWebhook(id: string): Promise<Webhook | null> {
+    return this.run(() => {
+      const r = this.sql('SELECT * FROM webhooks WHERE id = ?').get(id) as Row | undefined;
+      return r ? toWebhook(r) : null;
+    });
+  }
+
+  async updateWebhook(id: string, c: WebhookChanges, now: number): Promise<Webhook | null> {
+    return this.run(() => {
+      const r = this.sql('SELECT * FROM webhooks WHERE id = ?').get(id) as Row | undefined;
+      if (!r) return null;
+      const w = { ...toWebhook(r), ...c, updatedAt: now };
+      this.sql(
+          `UPDATE webhooks SET url = ?, events = ?, mailbox = ?, group_label = ?, include_message = ?, enabled = ?, disabled_reason = ?, updated_at = ? WHERE id = ?`,
+        )
+        .run(w.url, w.events.join(','), w.mailbox, w.group, w.includeMessage ? 1 : 0, w.enabled ? 1 : 0, w.disabledReason, now, id);
+      return w;
+    });
+  }
+
+  async deleteWebhook(id: string): Promise<boolean> {
+    return this.run(() => this.sql('DELETE FROM webhooks WHERE id = ?').run(id).changes > 0);
+  }
+
+  async enqueueWebhookEvents(events: NewOutboxEvent[], now: number): Promise<void> {
+    return this.run(() => {
+      const upsert = this.sql(
+        `INSERT INTO webhook_outbox (id, webhook_id, event_type, mailbox_id, message_id, seq, event_json, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (webhook_id, message_id) DO UPDATE SET state = 'pending', attempts = 0, next_at = excluded.next_at, lease_until = 0, finished_at = NULL, event_json = excluded.event_json`,
+      );
+      this.db.transaction(() => {
+        for (const e of events) upsert.run(e.id, e.webhookId, e.eventType, e.mailboxId, e.messageId, e.seq, e.eventJson, e.createdAt, now);
+      })();
+    });
+  }
+
+  async hasDueWebhookDeliveries(now: number): Promise<boolean> {
+    return this.run(
+      () =>
+        this.sql(
+          `SELECT 1 FROM webhook_outbox o JOIN webhooks w ON w.id = o.webhook_id WHERE o.state = 'pending' AND o.next_at <= ? AND o.lease_until <= ? AND w.enabled LIMIT 1`,
+        ).get(now, now) !== undefined,
+    );
+  }
+
+  async claimWebhookDeliveries(now: number, limit: number, leaseUntil: number, skipWebhooks: string[]): Promise<ClaimedDelivery[]> {
+    return this.run(() =>
+      this.db
+        .transaction(() => {
+          const skip = skipWebhooks.length > 0 ? `AND o.webhook_id NOT IN (${skipWebhooks.map(() => '?').join(', ')})` : '';
+          const rows = this.db
+            .prepare(
+              `SELECT o.*, w.url, w.secret, w.include_message, w.last_success_at FROM webhook_outbox o JOIN webhooks w ON w.id = o.webhook_id
+               WHERE o.state = 'pending' AND o.next_at <= ? AND o.lease_until <= ? AND w.enabled ${skip}
+               ORDER BY o.next_at, o.created_at, o.seq, o.id LIMIT ?`,
+            )
+            .all(now, now, ...skipWebhooks, limit) as Row[];
+          const take = this.sql('UPDATE webhook_outbox SET lease_until = ? WHERE id = ?');
+          for (const r of rows) take.run(leaseUntil, r.id);
+          return rows.map((r) => toClaimed({ ...r, lease_until: leaseUntil }));
+        })
+        .immediate(),
+    );
+  }
+
+  async finishWebhookAttempt(o: AttemptOutcome): Promise<void> {
+    return this.run(() =>
+      this.db.transaction(() => {
+        const a = o.attempt;
+        this.sql(
+            `INSERT INTO webhook_attempts (id, webhook_id, event_id, attempt, at, status_code, error, latency_ms, next_retry_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(a.id, a.webhookId, a.eventId, a.attempt, a.at, a.statusCode, a.error, a.latencyMs, a.nextRetryAt);
+        this.sql(`UPDATE webhook_outbox SET state = ?, attempts = ?, next_at = ?, lease_until = 0, finished_at = ? WHERE id = ?`).run(
+          o.state,
+          a.attempt,
+          a.nextRetryAt ?? a.at,
+          o.state === 'pending' ? null : a.at,
+          a.eventId,
+        );
+        if (o.state === 'delivered') this.sql('UPDATE webhooks SET last_success_at = ? WHERE id = ?').run(a.at, a.webhookId);
+        if (o.disable !== null) this.sql('UPDATE webhooks SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ?').run(o.disable, a.at, a.webhookId);
+      })(),
+    );
+  }
+
+  async listWebhookAttempts(webhookId: string, limit: number, offset: number): Promise<WebhookAttempt[]> {
+    return this.run(() =>
+      (this.sql('SELECT * FROM webhook_attempts WHERE webhook_id = ? ORDER BY at DESC, id DESC LIMIT ? OFFSET ?').all(webhookId, limit, offset) as Row[]).map(toWebhookAttempt),
+    );
+  }
+
+  async pruneWebhookAttempts(now: number, maxAgeMs: number): Promise<number> {
+    return this.run(() =>
+      this.db.transaction(() => {
+        const attempts = this.sql('DELETE FROM webhook_attempts WHERE at < ?').run(now - maxAgeMs).changes;
+        const rows = this.sql("DELETE FROM webhook_outbox WHERE state <> 'pending' AND finished_at < ?").run(now - maxAgeMs).changes;
+        return attempts + rows;
       })(),
     );
   }
