@@ -6,7 +6,7 @@
  * development only, loopback clients read it without credentials: `Principal` kind `local`).
  * Not here: the RCPT decision itself (delivery.ts) or access checks (auth.ts).
  */
-import { isOurDomain, parseAddress, type ParsedAddress } from './addresses.js';
+import { isOurDomain, isReservedLocalPart, parseAddress, type ParsedAddress } from './addresses.js';
 import type { Principal } from './auth.js';
 import type { CoreDeps } from './context.js';
 import { DomainError, isDomainError } from './errors.js';
@@ -32,6 +32,16 @@ export interface CatchAllSettings {
 export function catches(settings: CatchAllSettings, domain: string, ourDomains: readonly string[]): boolean {
   if (settings.mode === 'off') return false;
   return settings.mode === 'any' || isOurDomain(domain, ourDomains);
+}
+
+/**
+ * true for our domains' role addresses (postmaster@, abuse@…), which the API refuses to create
+ * (address_reserved): catching one would hand the same address to whoever sends first or waits
+ * on it. At other domains (`any` mode) they are the app under test's own addresses, not ours to
+ * protect, and are caught like any other.
+ */
+function reservedHere(parsed: ParsedAddress, ourDomains: readonly string[]): boolean {
+  return isOurDomain(parsed.domain, ourDomains) && isReservedLocalPart(parsed.localPart);
 }
 
 /** true for a caught mailbox nobody owns. */
@@ -62,14 +72,15 @@ async function configuredOwner(deps: CoreDeps): Promise<User | null> {
 
 /**
  * creates the caught mailbox for `parsed`, or finds the one a concurrent delivery just created.
- * Null when catch-all does not apply: off, a foreign domain in `domains` mode, or an address
- * still quarantined for another owner (mail meant for them never reaches a new owner).
+ * Null when catch-all does not apply: off, a foreign domain in `domains` mode, a reserved local
+ * part at our domains, or an address still quarantined for another owner (mail meant for them never reaches a new owner).
  * @param sessionUser the SMTP session's key owner, when it authenticated with an API key.
  * @throws DomainError quota_exceeded (the owner's plan holds its mailbox cap) | storage_unavailable
  */
 export async function catchMailbox(deps: CoreDeps, parsed: ParsedAddress, sessionUser: User | null): Promise<Mailbox | null> {
   const settings = deps.settings.catchAll;
   if (!catches(settings, parsed.domain, deps.settings.domains)) return null;
+  if (reservedHere(parsed, deps.settings.domains)) return null;
   const owner = sessionUser ?? (await configuredOwner(deps));
   const planName = owner ? owner.plan : deps.settings.anonymousPlan;
   const plan = await deps.store.getPlan(planName);

@@ -154,3 +154,32 @@ describe('catch-all domains with an owner', () => {
     expect(JSON.parse(r.stdout).subject).toBe('for the waiting cli');
   }, 120_000);
 });
+
+describe('reserved local parts are never caught (#14 item 9)', () => {
+  it('answers 550 5.1.1 for postmaster@, abuse@… at our domains, creates nothing, and still catches other names', async () => {
+    const s = await server({ catch_all: 'domains', catch_all_owner: 'reserved-catcher@example.com' });
+    const { RESERVED_LOCAL_PARTS } = await import('../../src/core/addresses.js');
+    // with a +tag and in any letter case too: the mailbox would be the reserved one
+    const reserved = [...[...RESERVED_LOCAL_PARTS].map((l) => `${l}@inboxd.test`), 'PostMaster@inboxd.test', 'abuse+reports@inboxd.test'];
+    for (const address of reserved) {
+      expect({ address, reply: await rcpt(s, address) }).toEqual({ address, reply: '550 5.1.1 Mailbox unavailable' });
+      expect(await s.inboxd.core.store.getMailbox(address.toLowerCase().replace(/\+[^@]*/, ''))).toBeNull();
+    }
+    const ordinary = unique('inboxd.test');
+    expect((await sendAs(s, ordinary, 'still caught')).accepted).toEqual([ordinary]);
+
+    // a wait by the owner's key does not make one exist either (the API refuses to create it too)
+    const key = await keyFor(s, 'reserved-catcher@example.com');
+    const wait = await s.api('GET', '/api/v1/mailboxes/postmaster@inboxd.test/messages/wait?timeout=1', { token: key });
+    expect(wait.status).toBe(404);
+    expect(await s.inboxd.core.store.getMailbox('postmaster@inboxd.test')).toBeNull();
+    expect((await s.api('POST', '/api/v1/mailboxes', { token: key, body: { local_part: 'postmaster' } })).body.error).toBe('address_reserved');
+  });
+
+  it('in any mode still catches them at other domains (they are not ours to protect)', async () => {
+    const s = await server({ catch_all: 'any', catch_all_owner: 'any-catcher@example.com' });
+    expect(await rcpt(s, 'postmaster@inboxd.test')).toBe('550 5.1.1 Mailbox unavailable');
+    const foreign = `admin@shop-${Date.now()}.example`;
+    expect((await sendAs(s, foreign, 'admin notification of the app under test')).accepted).toEqual([foreign]);
+  });
+});
