@@ -22,7 +22,8 @@ export function openCaught(address: string): boolean {
   }
 }
 
-function rememberOpen(addresses: string[]): void {
+/** marks caught mailboxes as openable without credentials in this tab (listed by All mail or search). */
+export function rememberOpen(addresses: string[]): void {
   try {
     const known = new Set<string>(JSON.parse(sessionStorage.getItem(OPEN) ?? '[]') as string[]);
     for (const a of addresses) known.add(a);

@@ -6,13 +6,15 @@
 import { Inboxd, isInboxdError, type Mailbox } from '../../sdk/src/index';
 import type {
   AttachmentInfo as AttachmentJson,
+  DeliveryAttempt as AttemptJson,
+  SearchResult as SearchResultJson,
   MailboxInfo as MailboxJson,
   Message as MessageJson,
   MessageSummary as SummaryJson,
   VerificationCode as Code,
 } from '../../sdk/src/index';
 
-export type { AttachmentJson, Code, MailboxJson, MessageJson, SummaryJson };
+export type { AttachmentJson, AttemptJson, Code, MailboxJson, MessageJson, SearchResultJson, SummaryJson };
 
 /** `none`: a caught mailbox a development server shows this machine without credentials. */
 export type Cred = { kind: 'token'; value: string } | { kind: 'key'; value: string } | { kind: 'none' };
@@ -68,4 +70,8 @@ export const api = {
       return new Blob([a.bytes as BlobPart], { type: a.contentType });
     }),
   deleteMessage: (address: string, id: string, cred: Cred): Promise<void> => via(() => mailboxHandle(address, cred).deleteMessage(id)),
+  deliveries: (address: string, cred: Cred): Promise<AttemptJson[]> => via(() => mailboxHandle(address, cred).deliveries(50)),
+  /** one credential's reach: an API key's mailboxes, a session token's mailbox, or (none) a development server's unowned catches. */
+  search: (query: string, cred: Cred): Promise<SearchResultJson[]> =>
+    via(() => client(cred.kind === 'key' ? cred.value : null).search(query, { limit: 50, sessionToken: cred.kind === 'token' ? cred.value : undefined })),
 };

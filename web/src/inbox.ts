@@ -1,6 +1,6 @@
 /**
  * Inbox: one mailbox, its time left (extendable), and its messages, kept live over the
- * WebSocket. The controller lives as long as the address is on screen, so opening a message
+ * WebSocket, with its delivery timeline beside them (`timeline.ts`). The controller lives as long as the address is on screen, so opening a message
  * does not drop the stream.
  */
 import { api, ApiError, type Cred, type SummaryJson } from './api';
@@ -8,7 +8,11 @@ import { h, replace } from './dom';
 import { type LiveEvent, type LiveState, openLive } from './live';
 import { renderMessage } from './message';
 import { saved } from './storage';
+import { DeliveryTimeline } from './timeline';
 import { copyText, errorText, timeLeft, timeLeftWords, toast, when } from './util';
+
+/** how often the timeline is read again while the inbox is open: refusals raise no event. */
+const TIMELINE_POLL_MS = 15_000;
 
 const EXTEND_CHOICES: [number, string][] = [
   [10, '10 minutes'],
@@ -32,6 +36,8 @@ export class Inbox {
   private ended: string | null = null;
   private live: { close(): void } | null = null;
   private refreshTimer: number | undefined;
+  private timelineTimer: number | undefined;
+  private readonly timeline: DeliveryTimeline;
   private openId: string | null = null;
   private readonly list = h('ul', { class: 'messages', id: 'message-list' });
   private readonly listPane = h('section', { class: 'list-pane', 'aria-labelledby': 'list-h' });
@@ -44,11 +50,13 @@ export class Inbox {
   constructor(
     readonly address: string,
     private readonly cred: Cred,
-  ) {}
+  ) {
+    this.timeline = new DeliveryTimeline(address, cred);
+  }
 
   mount(view: HTMLElement): void {
     replace(view, this.header(), this.notice, this.panes);
-    this.listPane.append(h('h2', { id: 'list-h', class: 'visually-hidden' }, 'Messages'), this.list);
+    this.listPane.append(h('h2', { id: 'list-h', class: 'visually-hidden' }, 'Messages'), this.list, this.timeline.element);
     this.renderList();
     void this.start();
   }
@@ -57,6 +65,7 @@ export class Inbox {
     this.live?.close();
     this.live = null;
     window.clearTimeout(this.refreshTimer);
+    window.clearInterval(this.timelineTimer);
   }
 
   /** shows a message (or none) next to the list; on narrow screens it replaces the list. */
@@ -144,6 +153,10 @@ export class Inbox {
     } catch (err) {
       return this.failed(err);
     }
+    void this.timeline.refresh();
+    this.timelineTimer = window.setInterval(() => {
+      if (document.visibilityState === 'visible') void this.timeline.refresh();
+    }, TIMELINE_POLL_MS);
     this.live = openLive({
       address: this.address,
       cred: this.cred,
@@ -249,6 +262,7 @@ export class Inbox {
 
   private async refresh(): Promise<void> {
     try {
+      void this.timeline.refresh();
       const fresh = await api.listMessages(this.address, this.cred);
       const read = new Set(this.messages.filter((m) => m.is_read).map((m) => m.id));
       this.messages = fresh.map((m) => (read.has(m.id) ? { ...m, is_read: true } : m));

@@ -4,17 +4,22 @@
  *   #/m/{address}           an inbox
  *   #/m/{address}/{id}      an inbox with a message open
  *   #/all                   All mail: what catch-all caught, live
+ *   #/search/{query}        search every mailbox this browser can read
  */
 import './style.css';
 import { h, replace } from './dom';
 import { AllMail, NO_CREDENTIALS, openCaught } from './all-mail';
 import { render as renderHome } from './home';
+import { SEARCH_HELP, SearchView } from './search';
 import { credFor, Inbox } from './inbox';
 import { timeLeft, timeLeftWords } from './util';
 
 const view = document.getElementById('view') as HTMLElement;
 let inbox: Inbox | null = null;
 let allMail: AllMail | null = null;
+let search: SearchView | null = null;
+const searchForm = document.getElementById('search-form') as HTMLFormElement;
+const searchInput = document.getElementById('search-input') as HTMLInputElement;
 
 function parseRoute(): { address: string | null; id: string | null } {
   const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map((p) => {
@@ -33,6 +38,24 @@ function route(): void {
   if (location.hash && !location.hash.startsWith('#/')) return;
   allMail?.dispose();
   allMail = null;
+  search?.dispose();
+  search = null;
+  if (location.hash.startsWith('#/search/')) {
+    inbox?.dispose();
+    inbox = null;
+    let query = '';
+    try {
+      query = decodeURIComponent(location.hash.slice('#/search/'.length));
+    } catch {
+      // a hand-typed hash that is not valid percent-encoding searches for nothing
+    }
+    searchInput.value = query;
+    document.title = `${query} · Search · Inboxd`;
+    search = new SearchView(query);
+    search.mount(view);
+    focusTitle();
+    return;
+  }
   if (location.hash === '#/all') {
     inbox?.dispose();
     inbox = null;
@@ -93,6 +116,15 @@ window.setInterval(() => {
 document.querySelector('.skip')?.addEventListener('click', (ev) => {
   ev.preventDefault();
   view.focus();
+});
+searchInput.title = SEARCH_HELP;
+searchForm.addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const q = searchInput.value.trim();
+  const target = `#/search/${encodeURIComponent(q)}`;
+  // the same search again runs again
+  if (location.hash === target) route();
+  else location.hash = target;
 });
 window.addEventListener('hashchange', route);
 route();
