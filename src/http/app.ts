@@ -25,6 +25,7 @@ import { redactUrl } from './request.js';
 import { addWireSchemas } from './schemas.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { domainRoutes } from './routes/domains.js';
+import { exportRoutes } from './routes/export.js';
 import { healthRoutes } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
 import { type McpEndpoint, mcpRoutes } from './routes/mcp.js';
@@ -171,6 +172,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deliveryRoutes(api, core);
     searchRoutes(api, core);
     webhookRoutes(api, core, { allowPrivate: settings.webhookAllowPrivate ?? false });
+    exportRoutes(api, core);
     sseRoutes(api, core, realtime);
   });
   keyRoutes(app, core);
