@@ -31,7 +31,7 @@ echo "== npm install ./$TARBALL (the one documented command)"
 mkdir "$WORK/app"
 cd "$WORK/app"
 npm init -y >/dev/null
-npm install --no-audit --no-fund --prefer-offline "$WORK/$TARBALL" >/dev/null
+npm install --no-audit --no-fund --prefer-offline --loglevel=error "$WORK/$TARBALL" >/dev/null
 
 echo "== inboxd/testing, inboxd/sdk and inboxd/playwright resolve; startInboxd() takes mail and reads its code"
 cat > smoke.mjs <<'JS'
@@ -81,9 +81,12 @@ JS
 node smoke.mjs || fail "inboxd/testing"
 
 echo "== inboxd serve from the install, then the CLI and stdio MCP against it"
-export INBOXD_DATA_DIR="$WORK/data" INBOXD_HTTP_PORT="$HTTP_PORT" INBOXD_SMTP_PORT="$SMTP_PORT" INBOXD_URL="http://127.0.0.1:$HTTP_PORT" INBOXD_LOG_LEVEL=warn
-npx --no-install inboxd --version || fail "inboxd --version"
-npx --no-install inboxd serve &
+export INBOXD_TOKEN_FILE="$WORK/tokens.json" INBOXD_DATA_DIR="$WORK/data" INBOXD_HTTP_PORT="$HTTP_PORT" INBOXD_SMTP_PORT="$SMTP_PORT" INBOXD_URL="http://127.0.0.1:$HTTP_PORT" INBOXD_LOG_LEVEL=warn
+INBOXD="$WORK/app/node_modules/.bin/inboxd"
+"$INBOXD" --version || fail "inboxd --version"
+# the server itself (not an npx wrapper) is the background job, so the trap ends it
+"$INBOXD" serve > "$WORK/serve.log" 2>&1 &
 SERVER_PID=$!
-SMOKE_EXEC="" SMOKE_BIN="$WORK/app/node_modules/.bin/inboxd" SMOKE_HTTP="$INBOXD_URL" SMOKE_SMTP_PORT="$SMTP_PORT" bash "$ROOT/scripts/image-smoke.sh"
+SMOKE_EXEC="" SMOKE_BIN="$INBOXD" SMOKE_HTTP="$INBOXD_URL" SMOKE_SMTP_PORT="$SMTP_PORT" bash "$ROOT/scripts/image-smoke.sh" \
+  || { tail -n 50 "$WORK/serve.log" >&2; fail "the installed server, CLI or MCP (above)"; }
 echo "pack smoke: every step passed"

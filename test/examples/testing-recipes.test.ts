@@ -2,14 +2,14 @@
 // Playwright Test each as its own process, importing `inboxd/testing`, `inboxd/sdk` and
 // `inboxd/playwright` by the package's own name (the package's exports map, built in dist/).
 import { execFile } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM } from '../../examples/playwright-signup/signup.js';
+import { ensureServerBuilt, repoRoot as root } from '../support/built.js';
 
 const run = promisify(execFile);
-const root = join(import.meta.dirname, '../..');
 const bin = (pkg: string, file: string) => join(root, 'node_modules', pkg, file);
 
 /** the child runners see no trace of the Vitest that runs this file. */
@@ -29,13 +29,7 @@ async function runner(args: string[]): Promise<string> {
   }
 }
 
-beforeAll(async () => {
-  // `npm test` on a fresh clone has not built the server yet; CI has (npm run build)
-  const built = join(root, 'dist/testing/index.js');
-  if (!existsSync(built) || statSync(built).mtimeMs < statSync(join(root, 'src/testing/index.ts')).mtimeMs) {
-    await run(process.execPath, [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.json'], { cwd: root, timeout: 150_000 });
-  }
-}, 160_000);
+beforeAll(ensureServerBuilt, 160_000);
 
 describe('testing recipes (docs/testing.md)', () => {
   it('Vitest: global setup with inject(), and startInboxd() in one file', { timeout: 160_000 }, async () => {
