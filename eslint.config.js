@@ -20,6 +20,11 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
+    // plain-JavaScript examples run on Node: its globals, as a user's test file sees them
+    files: ['examples/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', fetch: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+  {
     // core/ holds the domain and its ports (Store, Bus, Mime, Clock): nothing outside it, no driver
     files: ['src/core/**/*.ts'],
     rules: restrict([
