@@ -1,15 +1,48 @@
 /**
  * Chromium for the browser tests (Debian's package driven by playwright-core; never
- * `playwright install`): where it is, and a headless persistent context with the flags every
- * browser test uses.
+ * `playwright install`): where it is, whether this run goes without it, and a headless persistent
+ * context with the flags every browser test uses.
+ *
+ * `npm test` on a machine with Node and nothing else passes: without Chromium the browser suites
+ * do not run and say so loudly (a NOT RUN test and a warning). CI sets INBOXD_REQUIRE_BROWSER=1
+ * (`.ci/run`, after scripts/ensure-chromium.sh), which turns a missing Chromium into a failure.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { describe, it } from 'vitest';
 import { defaultWebDistDir } from '../../src/http/routes/web.js';
 
 export const CHROMIUM = process.env.INBOXD_CHROMIUM ?? '/usr/bin/chromium';
+
+/** CI's switch: a missing Chromium fails the browser suites instead of leaving them out. */
+export const REQUIRE_BROWSER = ['1', 'true', 'yes'].includes(process.env.INBOXD_REQUIRE_BROWSER ?? '');
+
+/** true when Chromium is missing and the run may go without it: browser suites are left out, loudly. */
+export const SKIP_BROWSER = !existsSync(CHROMIUM) && !REQUIRE_BROWSER;
+
+/**
+ * `describe` for a suite that needs Chromium. Without it (and without INBOXD_REQUIRE_BROWSER) the
+ * suite is replaced by one passing test named NOT RUN that prints a warning, so the run passes
+ * and says what it left out.
+ */
+export function describeBrowser(title: string, body: () => void): void {
+  if (!SKIP_BROWSER) {
+    describe(title, body);
+    return;
+  }
+  describe(title, () => {
+    it(`browser suite NOT RUN: Chromium not found at ${CHROMIUM}`, () => {
+      const line = '!'.repeat(78);
+      console.warn(
+        `\n${line}\n!! browser suite NOT RUN: ${title}\n!! Chromium was not found at ${CHROMIUM}, so these tests did not run.\n` +
+          `!! Install it (bash scripts/ensure-chromium.sh, or apt-get install -y chromium) or set INBOXD_CHROMIUM;\n` +
+          `!! CI always runs them (INBOXD_REQUIRE_BROWSER=1 makes a missing Chromium fail).\n${line}\n`,
+      );
+    });
+  });
+}
 
 export interface Browser {
   context: BrowserContext;
