@@ -36,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
     case 'rm':
     case 'search':
     case 'keys':
+    case 'webhooks':
       return (await import('./cli/client.js')).client(command, rest);
     case 'mcp':
       return (await import('./cli/mcp.js')).mcp(rest);

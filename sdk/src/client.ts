@@ -6,6 +6,7 @@
 import type { WebSocketConstructor } from './events.js';
 import { seg, sendJson, type Transport } from './http.js';
 import { Mailbox, type MailboxContext } from './mailbox.js';
+import { Webhooks } from './webhooks.js';
 import type { ApiKeyInfo, CreatedApiKey, DeletedGroup, DomainList, MailboxInfo, SearchResult } from './types.js';
 
 /** where the server is and who the client is. */
@@ -197,6 +198,11 @@ export class Inboxd {
       query: { query, limit: options.limit, offset: options.offset },
       sessionToken: options.sessionToken,
     });
+  }
+
+  /** the API key owner's outbound webhooks: create, list, get, update, delete, attempts, test, replay. */
+  get webhooks(): Webhooks {
+    return new Webhooks(this.#ctx.transport);
   }
 
   /**

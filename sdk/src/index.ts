@@ -14,11 +14,14 @@ export { ERROR_CODES, InboxdError, isInboxdError } from './errors.js';
 export type { ClientErrorCode, ErrorCode, InboxdErrorCode } from './errors.js';
 export type { ConnectionState, EventsOptions, ReconnectOptions, WebSocketConstructor } from './events.js';
 export { Mailbox } from './mailbox.js';
+export { Webhooks } from './webhooks.js';
+export type { WebhookOptions } from './webhooks.js';
 export type { ExpectNoMessageOptions, ListMessagesOptions, MessageFilters, WaitOptions } from './mailbox.js';
 export type {
   ApiKeyInfo,
   Attachment,
   CreatedApiKey,
+  CreatedWebhook,
   AttachmentInfo,
   DeletedGroup,
   DeliveryAttempt,
@@ -36,4 +39,6 @@ export type {
   OwnerType,
   SearchResult,
   VerificationCode,
+  WebhookAttempt,
+  WebhookInfo,
 } from './types.js';

@@ -187,6 +187,49 @@ export interface CreatedApiKey extends ApiKeyInfo {
   key: string;
 }
 
+/** an outbound webhook endpoint (`GET /api/v1/webhooks`). */
+export interface WebhookInfo {
+  id: string;
+  url: string;
+  events: 'new_message'[];
+  /** only this mailbox's events; null: every mailbox of the owner. */
+  mailbox: string | null;
+  /** only mailboxes of this group; null: any. */
+  group: string | null;
+  /** the body carries the whole message instead of its summary. */
+  include_message: boolean;
+  enabled: boolean;
+  /** why it was disabled (a 410 from the receiver, repeated failure, its owner). */
+  disabled_reason: string | null;
+  created_at: string;
+  updated_at: string;
+  last_success_at: string | null;
+  /** the signing secret (whsec_…): only in the answer that created it. */
+  secret?: string;
+}
+
+/** the answer to `inboxd.webhooks.create`: the signing secret is here, and never shown again. */
+export interface CreatedWebhook extends WebhookInfo {
+  secret: string;
+}
+
+/** one try to deliver an event to a webhook. */
+export interface WebhookAttempt {
+  id: string;
+  /** the webhook-id header the receiver saw (the same on every retry). */
+  event_id: string;
+  /** 1 for the first try. */
+  attempt: number;
+  at: string;
+  /** the receiver's HTTP status; null when no answer came. */
+  status_code: number | null;
+  /** why there was no answer (connect timeout, refused target, …). */
+  error: string | null;
+  latency_ms: number;
+  /** when the next try is due; null when delivered or given up. */
+  next_retry_at: string | null;
+}
+
 /** the answer to `Inboxd.deleteGroup`. */
 export interface DeletedGroup {
   /** how many mailboxes were deleted. */

@@ -1,5 +1,5 @@
 /**
- * `inboxd create | wait | read | ls | rm | search | keys`: a client for shell scripts and CI, over the SDK only
+ * `inboxd create | wait | read | ls | rm | search | keys | webhooks`: a client for shell scripts and CI, over the SDK only
  * (it never touches core/ or store/, so it works against any Inboxd URL). The server commands
  * (serve, migrate, admin) live in their own files.
  *
@@ -12,9 +12,9 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { TokenFile, tokenFilePath } from './token-file.js';
-import { type ApiKeyInfo, DEFAULT_BASE_URL, Inboxd, type InboxdError, isInboxdError, type Mailbox, type MailboxInfo, type Message, type MessageSummary, type SearchResult } from '@inboxd/sdk';
+import { type ApiKeyInfo, type WebhookAttempt, type WebhookInfo, DEFAULT_BASE_URL, Inboxd, type InboxdError, isInboxdError, type Mailbox, type MailboxInfo, type Message, type MessageSummary, type SearchResult } from '@inboxd/sdk';
 
-export const CLIENT_COMMANDS = ['create', 'wait', 'read', 'ls', 'rm', 'search', 'keys'] as const;
+export const CLIENT_COMMANDS = ['create', 'wait', 'read', 'ls', 'rm', 'search', 'keys', 'webhooks'] as const;
 
 export const CLIENT_HELP = `  inboxd create [--ttl MIN] [--local-part X] [--domain D] [--group G]              create a mailbox; prints its address
   inboxd wait ADDRESS [--from S] [--subject S] [--body S] [--pattern RE2] [--after-seq N]
@@ -26,6 +26,9 @@ export const CLIENT_HELP = `  inboxd create [--ttl MIN] [--local-part X] [--doma
               QUERY: words, "phrases", from:, to:, subject:, has:attachment, is:read, is:unread,
               after:/before: (2026-11-30 or 2h, 3d), -term to negate
   inboxd keys ls | keys create [--name N] | keys rm ID                             your API keys (a new key is printed once)
+  inboxd webhooks ls | create URL [--mailbox A] [--group G] [--include-message] | rm ID | enable ID | disable ID
+              | attempts ID [--limit N] | test ID | replay ID --mailbox A [--since-seq N]
+                                                                                   signed webhooks (the secret is printed once)
   client settings: INBOXD_URL, INBOXD_API_KEY, INBOXD_TOKEN (or --url, --api-key, --token); --json for scripts`;
 
 const EXIT = { ok: 0, notFound: 1, usage: 2, api: 3 } as const;
@@ -62,6 +65,7 @@ const OPTIONS = {
   rm: { ...COMMON, group: { type: 'string' } },
   search: { ...COMMON, limit: { type: 'string' }, offset: { type: 'string' } },
   keys: { ...COMMON, name: { type: 'string' } },
+  webhooks: { ...COMMON, mailbox: { type: 'string' }, group: { type: 'string' }, 'include-message': { type: 'boolean' }, limit: { type: 'string' }, 'since-seq': { type: 'string' } },
 } as const satisfies Record<(typeof CLIENT_COMMANDS)[number], ParseArgsConfig['options']>;
 
 type Values = Record<string, string | boolean | undefined>;
@@ -119,6 +123,9 @@ export async function client(command: (typeof CLIENT_COMMANDS)[number], argv: st
         break;
       case 'keys':
         await keys(ctx, positionals);
+        break;
+      case 'webhooks':
+        await webhooks(ctx, positionals);
         break;
     }
     return EXIT.ok;
@@ -348,6 +355,63 @@ async function keys(ctx: Context, positionals: string[]): Promise<void> {
     }
     default:
       throw new UsageError('keys ls | keys create [--name N] | keys rm ID');
+  }
+}
+
+const WEBHOOKS_USAGE = 'webhooks ls | create URL | rm ID | enable ID | disable ID | attempts ID | test ID | replay ID --mailbox A';
+
+async function webhooks(ctx: Context, positionals: string[]): Promise<void> {
+  if (!ctx.apiKey) throw new UsageError('managing webhooks needs an API key (INBOXD_API_KEY or --api-key)');
+  const [action, arg, extra] = positionals;
+  if (extra !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(extra)}`);
+  const hooks = ctx.inboxd.webhooks;
+  const line = (w: WebhookInfo) =>
+    `${w.id}  ${w.url}  ${w.mailbox ?? (w.group ? `group ${w.group}` : 'all mailboxes')}  ${w.enabled ? 'enabled' : `disabled (${w.disabled_reason ?? ''})`}`;
+  const attemptLine = (a: WebhookAttempt) =>
+    `${a.at}  ${a.event_id}  #${a.attempt}  ${a.status_code ?? a.error}  ${a.latency_ms} ms${a.next_retry_at ? `  next ${a.next_retry_at}` : ''}`;
+  const needId = () => {
+    if (arg === undefined) throw new UsageError(`webhooks ${action} needs the webhook id (inboxd webhooks ls)`);
+    return arg;
+  };
+  switch (action) {
+    case 'ls': {
+      if (arg !== undefined) throw new UsageError('webhooks ls takes no argument');
+      const list = await hooks.list();
+      return out(ctx.json ? json(list) : list.map(line).join('\n') || '(no webhooks)');
+    }
+    case 'create': {
+      if (arg === undefined) throw new UsageError('webhooks create needs the URL to POST to');
+      const made = await hooks.create({ url: arg, mailbox: str(ctx.values.mailbox), group: str(ctx.values.group), includeMessage: ctx.values['include-message'] === true });
+      if (ctx.json) return out(json(made));
+      out(`${made.id} ${made.secret}`);
+      process.stderr.write(`(webhook ${made.id} → ${made.url}. The signing secret is shown once: store it now.)\n`);
+      return;
+    }
+    case 'rm': {
+      const gone = await hooks.delete(needId());
+      return out(ctx.json ? json(gone) : `deleted ${gone.id} (${gone.url})`);
+    }
+    case 'enable':
+    case 'disable': {
+      const changed = await hooks.update(needId(), { enabled: action === 'enable' });
+      return out(ctx.json ? json(changed) : line(changed));
+    }
+    case 'attempts': {
+      const list = await hooks.attempts(needId(), { limit: int(ctx.values, 'limit', 1) });
+      return out(ctx.json ? json(list) : list.map(attemptLine).join('\n') || '(no attempts yet)');
+    }
+    case 'test': {
+      const queued = await hooks.test(needId());
+      return out(ctx.json ? json(queued) : `queued test event ${queued.event_id} (see: inboxd webhooks attempts ${arg})`);
+    }
+    case 'replay': {
+      const mailbox = str(ctx.values.mailbox);
+      if (mailbox === undefined) throw new UsageError('webhooks replay needs --mailbox ADDRESS');
+      const done = await hooks.replay(needId(), { mailbox, sinceSeq: int(ctx.values, 'since-seq', 0) });
+      return out(ctx.json ? json(done) : `queued ${done.queued} event(s)`);
+    }
+    default:
+      throw new UsageError(WEBHOOKS_USAGE);
   }
 }
 

@@ -11,12 +11,15 @@ import {
   type Message,
   type MessageSummary,
   type SearchResult,
+  type WebhookAttempt,
+  type WebhookInfo,
 } from '@inboxd/sdk';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import type { DeliveryAttemptJson } from '../../src/presenters/delivery.js';
 import { type DeletedGroupJson, type DomainListJson, mailboxJson, type MailboxJson } from '../../src/presenters/mailbox.js';
 import { messageJson, type MessageJson, messageSummaryJson, type MessageSummaryJson, searchResultJson, type SearchResultJson } from '../../src/presenters/message.js';
 import { deliveryAttemptJson } from '../../src/presenters/delivery.js';
+import type { WebhookAttemptJson, WebhookJson } from '../../src/presenters/webhook.js';
 import { startTestServer, type TestServer } from '../support/harness.js';
 
 describe('the SDK speaks the server wire shapes', () => {
@@ -27,6 +30,8 @@ describe('the SDK speaks the server wire shapes', () => {
     expectTypeOf<DeliveryAttempt>().toEqualTypeOf<DeliveryAttemptJson>();
     expectTypeOf<DomainList>().toEqualTypeOf<DomainListJson>();
     expectTypeOf<DeletedGroup>().toEqualTypeOf<DeletedGroupJson>();
+    expectTypeOf<WebhookInfo>().toEqualTypeOf<WebhookJson>();
+    expectTypeOf<WebhookAttempt>().toEqualTypeOf<WebhookAttemptJson>();
     expectTypeOf<SearchResult>().toEqualTypeOf<SearchResultJson>();
   });
 
