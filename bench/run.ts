@@ -14,6 +14,7 @@ const benches: Record<string, () => Promise<(argv: string[]) => Promise<void>>> 
   cpu: async () => (await import('./cpu.js')).cpu,
   memory: async () => (await import('./memory.js')).memory,
   check: async () => (await import('./check.js')).check,
+  webhooks: async () => (await import('./webhooks.js')).webhooks,
 };
 
 const [name, ...argv] = process.argv.slice(2);
