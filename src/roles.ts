@@ -66,6 +66,7 @@ export function coreSettings(config: Config): CoreSettings {
     anonymousLoopbackUncapped: config.anonymous_loopback_uncapped,
     commitTimeoutMs: config.store_commit_timeout,
     feedReadConcurrency: config.feed_read_concurrency,
+    faultMaxDelayMs: config.smtp_fault_max_delay,
   };
 }
 

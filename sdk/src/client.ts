@@ -4,10 +4,10 @@
  * list, delete a group, domains.
  */
 import type { WebSocketConstructor } from './events.js';
-import { seg, sendJson, type Transport } from './http.js';
+import { seg, send, sendJson, type Transport } from './http.js';
 import { Mailbox, type MailboxContext } from './mailbox.js';
 import { Webhooks } from './webhooks.js';
-import type { ApiKeyInfo, CreatedApiKey, DeletedGroup, DomainList, MailboxInfo, SearchResult } from './types.js';
+import type { ApiKeyInfo, CreatedApiKey, DeletedGroup, DomainList, FaultRule, FaultScript, MailboxInfo, SearchResult } from './types.js';
 
 /** where the server is and who the client is. */
 export interface InboxdOptions {
@@ -146,6 +146,26 @@ export class Inboxd {
    */
   deleteGroup(group: string): Promise<DeletedGroup> {
     return sendJson(this.#ctx.transport, 'DELETE', '/api/v1/mailboxes', { query: { group } });
+  }
+
+  /**
+   * replaces the fault script of the API key owner's run group: it governs every mailbox created
+   * with this group label (after each mailbox's own script), with one use count for the group.
+   *
+   * @throws InboxdError unauthorized | forbidden (needs an API key) | invalid_input
+   */
+  setGroupFaults(group: string, rules: FaultRule[]): Promise<FaultScript> {
+    return sendJson(this.#ctx.transport, 'PUT', `/api/v1/groups/${seg(group)}/faults`, { body: { rules } });
+  }
+
+  /** the group's fault script, with use counts. @throws InboxdError unauthorized | forbidden */
+  getGroupFaults(group: string): Promise<FaultScript> {
+    return sendJson(this.#ctx.transport, 'GET', `/api/v1/groups/${seg(group)}/faults`);
+  }
+
+  /** deletes the group's fault script. @throws InboxdError unauthorized | forbidden */
+  async clearGroupFaults(group: string): Promise<void> {
+    await send(this.#ctx.transport, 'DELETE', `/api/v1/groups/${seg(group)}/faults`);
   }
 
   /**

@@ -7,7 +7,7 @@
 import { InboxdError, isInboxdError } from './errors.js';
 import { type EventsOptions, streamEvents, type WebSocketConstructor } from './events.js';
 import { type RequestOptions, seg, send, sendJson, type Transport } from './http.js';
-import type { Attachment, DeliveryAttempt, MailboxEvent, MailboxInfo, Message, MessageSummary } from './types.js';
+import type { Attachment, DeliveryAttempt, FaultRule, FaultScript, MailboxEvent, MailboxInfo, Message, MessageSummary } from './types.js';
 
 /** which messages a wait or a list considers. Text filters are case-insensitive "contains". */
 export interface MessageFilters {
@@ -256,6 +256,28 @@ export class Mailbox {
    */
   deliveries(limit?: number): Promise<DeliveryAttempt[]> {
     return this.#json('GET', '/deliveries', { query: { limit } });
+  }
+
+  /**
+   * replaces this mailbox's SMTP fault script: deterministic replies, delays or disconnects at RCPT
+   * or DATA for the next `times` attempts, then normal delivery. Other mailboxes are untouched.
+   *
+   * @example
+   * await mailbox.setFaults([{ stage: 'rcpt', reply: '451 4.3.0 Try again later', times: 2 }]);
+   * @throws InboxdError invalid_input (the body's `field` names the rule), and as `refresh()`
+   */
+  setFaults(rules: FaultRule[]): Promise<FaultScript> {
+    return this.#json('PUT', '/faults', { body: { rules } });
+  }
+
+  /** this mailbox's fault script, with each rule's use count. @throws InboxdError as `refresh()` */
+  getFaults(): Promise<FaultScript> {
+    return this.#json('GET', '/faults');
+  }
+
+  /** deletes this mailbox's fault script. @throws InboxdError as `refresh()` */
+  async clearFaults(): Promise<void> {
+    await this.#send('DELETE', '/faults');
   }
 
   /**

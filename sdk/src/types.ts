@@ -145,7 +145,8 @@ export interface Attachment {
 export interface DeliveryAttempt {
   /** ISO 8601 time of the attempt. */
   at: string;
-  outcome: 'accepted' | 'refused';
+  /** `fault`: a fault script answered, delayed or dropped the attempt (see `fault`). */
+  outcome: 'accepted' | 'refused' | 'fault';
   /** why it was refused (an error code), or `parse_error` on an accepted but unparseable message. */
   reason: string | null;
   /** what the sender was told, e.g. `"452 4.2.2 Mailbox full"`. */
@@ -161,6 +162,44 @@ export interface DeliveryAttempt {
   duration_ms: number | null;
   /** the stored message's id when accepted. */
   message_id: string | null;
+  /** the fault-script rule that answered (outcome `fault`), as it stood after this use. */
+  fault: FaultRuleInfo | null;
+}
+
+/** where a fault rule acts: at RCPT TO (that recipient only) or at the end of DATA. */
+export type FaultStage = 'rcpt' | 'data';
+
+/** a fault rule as written: a stage, exactly one of `reply`, `delay_ms`, `disconnect`, and `times`. */
+export interface FaultRule {
+  stage: FaultStage;
+  /** a full SMTP reply, 4xx or 5xx, e.g. `"451 4.3.0 Try again later"`. */
+  reply?: string;
+  /** milliseconds to hold the answer before the real one (bounded by the server). */
+  delay_ms?: number;
+  /** close the connection at that stage; nothing is stored. */
+  disconnect?: true;
+  /** the next N matching attempts, then the next rule; absent or null: until deleted. */
+  times?: number | null;
+}
+
+/** a fault rule as the server reads it back, with its use count. */
+export interface FaultRuleInfo {
+  stage: FaultStage;
+  reply?: string;
+  delay_ms?: number;
+  disconnect?: true;
+  times: number | null;
+  /** attempts this rule has answered. */
+  used: number;
+  /** whose script: the mailbox's own, or its run group's. */
+  scope: 'mailbox' | 'group';
+}
+
+/** a mailbox's or a group's fault script (`GET …/faults`). */
+export interface FaultScript {
+  address?: string;
+  group?: string;
+  rules: FaultRuleInfo[];
 }
 
 /** the receiving domains (`GET /api/v1/domains`); the first is the default. */

@@ -48,6 +48,7 @@ export const settings = {
   smtp_guess_block: posInt.default(900).describe('seconds a client that reached smtp_guess_limit is answered 421 4.7.0 at RCPT'),
   smtp_guess_delay: nonNegInt.default(1000).describe('milliseconds each unknown-recipient refusal is held back once a client is past half of smtp_guess_limit'),
   smtp_guess_exempt_loopback: bool.optional().describe('loopback clients are not throttled for unknown recipients (a test suite on a laptop)'),
+  smtp_fault_max_delay: posInt.default(60_000).describe('the longest delay_ms a fault script (PUT …/faults) may ask for, in milliseconds; keep it below the SMTP idle timeout so the delayed session is not cut off'),
   smtp_greeting_delay: nonNegInt.default(0).describe('milliseconds before the 220 greeting (raise it on an internet-facing MX to catch early talkers)'),
   smtp_tls_key: z.string().min(1).optional().describe('PEM private key file: with smtp_tls_cert, turns STARTTLS on'),
   smtp_tls_cert: z.string().min(1).optional().describe('PEM certificate (chain) file for STARTTLS'),

@@ -26,6 +26,8 @@ export interface CoreSettings {
   commitTimeoutMs?: number;
   /** store reads (catch-up, gaps, mailbox re-reads) the event feeds of one server run at once; the rest queue (default 4). */
   feedReadConcurrency?: number;
+  /** the longest delay_ms a fault script may ask for (default 60000). */
+  faultMaxDelayMs?: number;
 }
 
 /** the MIME port: implemented by `mime/` (worker threads); core never imports the parser. */

@@ -10,11 +10,12 @@ import type { CoreDeps } from './context.js';
 import { DomainError, type ErrorCode, isDomainError } from './errors.js';
 import { newMessageEvent, publishQuietly } from './events.js';
 import { createCommitWatch } from './commit-watch.js';
+import { describeFault, ScriptedFault, takeFault, tarpit } from './faults.js';
 import type { HealthCheck } from './health.js';
 import { checkMessageQuota, checkMessageSize } from './quota.js';
 import type { Timeline } from './timeline.js';
 import { newId } from './ids.js';
-import type { Mailbox, MessageSource, Plan, User } from './types.js';
+import type { FaultStage, Mailbox, MessageSource, Plan, StoredFaultRule, User } from './types.js';
 import type { InsertedMessage } from './store.js';
 
 /** an accepted recipient, judged on its own mailbox, owner and plan. */
@@ -112,6 +113,55 @@ export function createDelivery(deps: CoreDeps, timeline?: Timeline): Delivery {
     });
   }
 
+  /** a fault script's answer, in the timeline as outcome `fault` with the rule, and one log line. */
+  function noteFault(address: string, ctx: AttemptContext | undefined, rule: StoredFaultRule, extra: { size?: number | null; startedAt?: number | undefined } = {}) {
+    deps.metrics.inc('inboxd_delivery_faults_total', { stage: rule.stage, action: rule.action.kind });
+    const text = describeFault(rule);
+    log.info({ address, stage: rule.stage, fault: text, source: ctx?.source ?? null, client: ctx?.remoteAddress ?? null }, 'fault script');
+    if (!timeline || !ctx) return;
+    const at = clock.now();
+    const reply = rule.action.kind === 'reply' ? /^(\d{3})(?: ([245]\.\d{1,3}\.\d{1,3}))?/.exec(rule.action.reply) : null;
+    timeline.record({
+      id: newId(at),
+      address,
+      at,
+      outcome: 'fault',
+      reason: 'fault',
+      errorCode: null,
+      // SES has no SMTP conversation: the reply a rule would give is recorded, never sent
+      smtpCode: reply && ctx.source === 'smtp' ? Number(reply[1]) : null,
+      enhancedCode: reply && ctx.source === 'smtp' ? (reply[2] ?? null) : null,
+      response: text,
+      source: ctx.source,
+      clientAddress: ctx.remoteAddress ?? null,
+      envelopeFrom: ctx.envelopeFrom,
+      size: extra.size ?? null,
+      durationMs: extra.startedAt !== undefined ? Math.max(0, at - extra.startedAt) : null,
+      messageId: null,
+      fault: rule,
+    });
+  }
+
+  /**
+   * the fault scripts of `recipients` at `stage`: a delay is served here (on the core clock), a
+   * reply or a disconnect is thrown to the edge as ScriptedFault (the first recipient's wins: SMTP
+   * gives one answer to DATA). SES skips delay rules: the mail was accepted by SES already.
+   */
+  async function applyFaults(stage: FaultStage, recipients: { address: string; mailbox: Mailbox }[], ctx: AttemptContext | undefined, extra: { size?: number | null; startedAt?: number | undefined } = {}) {
+    if (!ctx) return;
+    let delayMs = 0;
+    let stop: StoredFaultRule | null = null;
+    for (const r of recipients) {
+      const rule = await takeFault(deps, r.mailbox, stage, ctx.source !== 'ses');
+      if (!rule) continue;
+      noteFault(r.address, ctx, rule, extra);
+      if (rule.action.kind === 'delay') delayMs = Math.max(delayMs, rule.action.delayMs);
+      else stop ??= rule;
+    }
+    if (stop) throw new ScriptedFault(stop);
+    if (delayMs > 0) await tarpit(deps, delayMs);
+  }
+
   /** one info line per refusal: the reason and the answer the edge gives (#14 item 6). */
   function logRefused(address: string, code: ErrorCode, ctx: AttemptContext | undefined, extra: { reason?: string | null; size?: number | null } = {}): void {
     const reply = ctx?.replyFor?.(code);
@@ -163,6 +213,8 @@ export function createDelivery(deps: CoreDeps, timeline?: Timeline): Delivery {
       if (mailbox.deletedAt !== null) throw new DomainError('mailbox_not_found', 'no such mailbox');
       // exact expiry: the clock decides, not whether the sweeper has run yet (DESIGN rule 2)
       if (!mailbox.active || mailbox.expiresAt <= clock.now()) throw new DomainError('mailbox_expired', 'mailbox expired');
+      // a live mailbox's own script comes before its plan's limits: a scripted 451 is what the test asked for
+      await applyFaults('rcpt', [{ address: parsed.address, mailbox }], ctx, { size: declaredSize ?? null });
       const plan = await store.getPlan(mailbox.plan);
       if (!plan) throw new DomainError('storage_unavailable', `plan ${mailbox.plan} is missing`);
       checkMessageQuota(mailbox.messageCount, plan);
@@ -176,6 +228,7 @@ export function createDelivery(deps: CoreDeps, timeline?: Timeline): Delivery {
 
   async function deliver(raw: Buffer, recipients: Recipient[], meta: DeliveryMeta): Promise<InsertedMessage[]> {
     if (recipients.length === 0) throw new DomainError('invalid_input', 'no recipients');
+    await applyFaults('data', recipients, meta, { size: raw.length, startedAt: meta.startedAt });
     try {
       return await commit(raw, recipients, meta);
     } catch (err) {

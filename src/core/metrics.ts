@@ -73,6 +73,7 @@ export function createMetrics(): Metrics {
   const m = new Metrics();
   m.counter('inboxd_messages_stored_total', 'message copies committed, by source');
   m.counter('inboxd_deliveries_refused_total', 'recipients or messages refused, by reason');
+  m.counter('inboxd_delivery_faults_total', 'delivery attempts a fault script (PUT …/faults) answered, delayed or dropped, by stage and action');
   m.counter('inboxd_parse_errors_total', 'messages stored unparsed (raw kept, parse_error set)');
   m.counter('inboxd_bus_publish_failures_total', 'events not published after a commit (clients catch up with since=)');
   return m;

@@ -10,6 +10,9 @@
 import type {
   ApiKey,
   DeliveryAttempt,
+  FaultRule,
+  FaultScope,
+  FaultStage,
   Mailbox,
   Message,
   MessageContent,
@@ -17,6 +20,7 @@ import type {
   MessageSummary,
   OwnerType,
   Plan,
+  StoredFaultRule,
   User,
 } from './types.js';
 import type { SearchQuery } from './search-query.js';
@@ -185,6 +189,18 @@ export interface Store extends WebhookStore {
   recordDeliveries(attempts: DeliveryAttempt[]): Promise<void>;
   /** the address's most recent attempts, newest first. */
   listDeliveries(address: string, limit: number): Promise<DeliveryAttempt[]>;
+
+  /** replaces the scope's fault script (counters from zero); an empty list deletes it. */
+  setFaultRules(scope: FaultScope, rules: FaultRule[], now: number): Promise<StoredFaultRule[]>;
+  /** the scope's fault script, in order. */
+  listFaultRules(scope: FaultScope): Promise<StoredFaultRule[]>;
+  /**
+   * consumes one use of the first rule of `stage` that has uses left, searching the scopes in
+   * order (each script in its own order), and returns it as it stands after the use; null when
+   * none applies. Atomic: concurrent callers on any node never spend more than `times` uses.
+   * @param withDelays false: delay rules are skipped (and not spent).
+   */
+  takeFaultRule(scopes: FaultScope[], stage: FaultStage, withDelays: boolean): Promise<StoredFaultRule | null>;
 
   /** marks every active mailbox whose expires_at <= now inactive and returns them. */
   expireMailboxes(now: number, limit: number): Promise<Mailbox[]>;

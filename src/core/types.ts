@@ -137,7 +137,8 @@ export interface DeliveryAttempt {
   id: string;
   address: string;
   at: number;
-  outcome: 'accepted' | 'refused';
+  /** fault: a fault script answered (or delayed) the attempt (`fault` says which rule). */
+  outcome: 'accepted' | 'refused' | 'fault';
   /** the error code of a refusal (mailbox_expired, quota_exceeded, message_too_large, ...), or 'parse_error' on an accepted message the parser could not read. */
   reason: string | null;
   /** the refusal as a stable error code (null when accepted): what edges render, never parsed out of `response`. */
@@ -154,6 +155,34 @@ export interface DeliveryAttempt {
   size: number | null;
   durationMs: number | null;
   messageId: string | null;
+  /** the fault-script rule that answered, when `outcome` is fault (as it stood after this use). */
+  fault?: StoredFaultRule | null;
+}
+
+export type FaultStage = 'rcpt' | 'data';
+
+/** what a fault rule does: a full SMTP reply (4xx/5xx), a tarpit before the real answer, or a dropped connection. */
+export type FaultAction = { kind: 'reply'; reply: string } | { kind: 'delay'; delayMs: number } | { kind: 'disconnect' };
+
+/** one rule of a fault script, as a client gives it. */
+export interface FaultRule {
+  stage: FaultStage;
+  action: FaultAction;
+  /** the next N matching attempts; null = until deleted. */
+  times: number | null;
+}
+
+/** whose script: one mailbox, or every mailbox of an owner's run group. */
+export type FaultScope = { kind: 'mailbox'; mailboxId: string } | { kind: 'group'; ownerId: string; group: string };
+
+export interface StoredFaultRule extends FaultRule {
+  id: string;
+  scope: FaultScope;
+  /** its place in the script (0 first). */
+  position: number;
+  /** attempts it has answered so far. */
+  used: number;
+  createdAt: number;
 }
 
 /** what a list returns: no bodies, no headers. */

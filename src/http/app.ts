@@ -23,6 +23,7 @@ import { catchAllRoutes } from './routes/catch-all.js';
 import { wsRoutes } from './realtime/ws.js';
 import { redactUrl } from './request.js';
 import { addWireSchemas } from './schemas.js';
+import { faultRoutes } from './routes/faults.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { domainRoutes } from './routes/domains.js';
 import { exportRoutes } from './routes/export.js';
@@ -170,6 +171,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     waitRoutes(api, core, settings.waitMaxTimeoutSeconds, draining);
     messageRoutes(api, core);
     deliveryRoutes(api, core);
+    faultRoutes(api, core);
     searchRoutes(api, core);
     webhookRoutes(api, core, { allowPrivate: settings.webhookAllowPrivate ?? false });
     exportRoutes(api, core);

@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { deliveryAttemptJson } from '../presenters/delivery.js';
 import { errorJson } from '../presenters/error.js';
+import { faultScriptJson } from '../presenters/fault.js';
 import { healthJson } from '../presenters/health.js';
 import { deletedGroupJson, domainListJson, mailboxJson } from '../presenters/mailbox.js';
 import { messageJson, messageSummaryJson, searchResultJson } from '../presenters/message.js';
@@ -27,6 +28,7 @@ const WIRE_SHAPES = {
   Message: messageJson,
   SearchResult: searchResultJson,
   DeliveryAttempt: deliveryAttemptJson,
+  FaultScript: faultScriptJson,
   Health: healthJson,
   SesOutcome: sesOutcomeJson,
   Webhook: webhookJson,

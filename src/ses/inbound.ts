@@ -3,12 +3,16 @@
  * from `receipt.recipients` (each judged on its own), the content inline (SNS action, base64 or
  * UTF-8 as the receipt rule says) or read from S3 (S3 action, any size), SES's verdicts stored
  * with the message, and a message SES found a virus in (or spam, when configured) refused. Every
- * refusal is written to the recipient's delivery timeline. Signatures and topics are checked
+ * refusal is written to the recipient's delivery timeline. A mailbox's fault script applies here
+ * too (core/delivery): a `reply` or `disconnect` rule at either stage drops that recipient (at
+ * rcpt) or the message (at data), recorded as a fault; SES has no connection to hold or cut, so
+ * delay rules are skipped (and not spent) on this path. Signatures and topics are checked
  * before this runs (sns-verify.ts and the route); this file trusts what it is given.
  * @see https://docs.aws.amazon.com/ses/latest/dg/receiving-email-notifications-contents.html
  */
 import type { AttemptContext, Delivery, Recipient } from '../core/delivery.js';
 import { DomainError, type ErrorCode, isDomainError } from '../core/errors.js';
+import { isScriptedFault } from '../core/faults.js';
 import type { S3Reader } from './s3.js';
 
 /** SES puts at most 50 recipients on one message; more is not SES. */
@@ -28,8 +32,8 @@ export interface SesNotification {
 export interface InboundOutcome {
   status: 'stored' | 'refused' | 'ignored';
   stored: { address: string; message_id: string }[];
-  /** the reason: the error code, or the SES verdict (`virus`, `spam`) that refused the content. */
-  refused: { address: string; reason: ErrorCode | ContentVerdict }[];
+  /** the reason: the error code, the SES verdict (`virus`, `spam`) that refused the content, or `fault` (the mailbox's fault script). */
+  refused: { address: string; reason: ErrorCode | ContentVerdict | 'fault' }[];
 }
 
 /** an SES verdict that refuses a message's content. */
@@ -105,6 +109,10 @@ export async function deliverSesNotification(deps: InboundDeps, n: SesNotificati
     try {
       accepted.push(await deps.delivery.resolveRecipient(rcpt, undefined, ctx));
     } catch (err) {
+      if (isScriptedFault(err)) {
+        outcome.refused.push({ address: rcpt, reason: 'fault' });
+        continue;
+      }
       if (!isDomainError(err) || err.code === 'storage_unavailable') throw err;
       outcome.refused.push({ address: rcpt, reason: err.code });
     }
@@ -135,6 +143,10 @@ export async function deliverSesNotification(deps: InboundDeps, n: SesNotificati
     outcome.status = 'stored';
     outcome.stored = inserted.map((m, i) => ({ address: accepted[i]!.address, message_id: m.id }));
   } catch (err) {
+    if (isScriptedFault(err)) {
+      for (const r of accepted) outcome.refused.push({ address: r.address, reason: 'fault' });
+      return outcome;
+    }
     if (!isDomainError(err) || err.code === 'storage_unavailable') throw err;
     for (const r of accepted) outcome.refused.push({ address: r.address, reason: err.code });
   }

@@ -10,6 +10,7 @@ import { type Clock, systemClock } from '../core/clock.js';
 import type { Delivery, Recipient } from '../core/delivery.js';
 import { clientKey, isLoopback } from '../core/client-key.js';
 import { isDomainError } from '../core/errors.js';
+import { isScriptedFault, type ScriptedFault } from '../core/faults.js';
 import { GuessThrottle, type GuessThrottleSettings } from '../core/guess-throttle.js';
 import type { Metrics } from '../core/metrics.js';
 import type { Logger } from '../core/log.js';
@@ -208,6 +209,7 @@ export function createSmtpServer(deps: SmtpDeps): SmtpHandle {
           callback();
         },
         (err: unknown) => {
+          if (isScriptedFault(err)) return answerFault(err, session, callback);
           const reply = replyFor(err, 'rcpt');
           if (client === null || !isDomainError(err, 'mailbox_not_found') || guesses.strike(client) === 'ok' || settings.guess.delayMs === 0) return callback(reply);
           metrics?.inc('inboxd_smtp_recipient_guessing_total', { action: 'slowed' });
@@ -267,7 +269,7 @@ export function createSmtpServer(deps: SmtpDeps): SmtpHandle {
           .then(
             // Postfix and Mailpit name the stored ids, so a sender's log leads to the message
             (stored) => callback(null, queuedAs(stored.map((m) => m.id))),
-            (err: unknown) => callback(replyFor(err, 'data')),
+            (err: unknown) => (isScriptedFault(err) ? answerFault(err, session, callback) : callback(replyFor(err, 'data'))),
           );
       });
     },
@@ -292,6 +294,20 @@ export function createSmtpServer(deps: SmtpDeps): SmtpHandle {
 
   const server = makeServer(false);
   let secureServer: InboxdSmtpServer | null = null;
+
+  /**
+   * a fault script's answer: its reply as written, or the connection closed with no reply (the
+   * sender sees what a crashed or cut-off server looks like); the callback is then never called.
+   */
+  function answerFault(fault: ScriptedFault, session: SMTPServerSession, callback: (err?: Error | null) => void): void {
+    if (fault.code !== null) return callback(Object.assign(new Error(fault.text), { responseCode: fault.code }));
+    for (const s of [server, secureServer]) {
+      for (const conn of s?.connections ?? []) {
+        const c = conn as unknown as { id?: string; close(): void };
+        if (c.id === session.id) return c.close();
+      }
+    }
+  }
 
   function replyFor(err: unknown, stage: string): Error {
     if (isDomainError(err)) return smtpError(err.code);

@@ -3,7 +3,7 @@
  * as TEXT). Conversions are tolerant of each driver's types: PostgreSQL BIGINT arrives as a
  * string and BOOLEAN as a boolean, SQLite gives numbers for both.
  */
-import type { ApiKey, DeliveryAttempt, Mailbox, Message, MessageSummary, OwnerType, Plan, User } from '../core/types.js';
+import type { ApiKey, DeliveryAttempt, FaultAction, FaultScope, Mailbox, Message, MessageSummary, OwnerType, Plan, StoredFaultRule, User } from '../core/types.js';
 
 export type Row = Record<string, unknown>;
 
@@ -115,5 +115,25 @@ export function toDelivery(r: Row): DeliveryAttempt {
     size: numOrNull(r.size),
     durationMs: numOrNull(r.duration_ms),
     messageId: str(r.message_id),
+    ...(typeof r.fault_json === 'string' ? { fault: JSON.parse(r.fault_json) as StoredFaultRule } : {}),
   };
+}
+
+/** the fault rule a timeline row keeps (fault_json). */
+export function faultJson(a: DeliveryAttempt): string | null {
+  return a.fault ? JSON.stringify(a.fault) : null;
+}
+
+export function toFaultRule(r: Row): StoredFaultRule {
+  const action: FaultAction =
+    r.reply !== null && r.reply !== undefined ? { kind: 'reply', reply: String(r.reply) } : r.delay_ms !== null && r.delay_ms !== undefined ? { kind: 'delay', delayMs: num(r.delay_ms) } : { kind: 'disconnect' };
+  const scope: FaultScope = r.mailbox_id !== null && r.mailbox_id !== undefined ? { kind: 'mailbox', mailboxId: String(r.mailbox_id) } : { kind: 'group', ownerId: String(r.owner_id), group: String(r.group_label) };
+  return { id: String(r.id), scope, position: num(r.position), stage: String(r.stage) as StoredFaultRule['stage'], action, times: numOrNull(r.times), used: num(r.used), createdAt: num(r.created_at) };
+}
+
+/** the WHERE fragment and its values that pick one scope's rules (placeholders from `ph`). */
+export function faultScopeWhere(scope: FaultScope, ph: (i: number) => string, from = 0): { sql: string; params: unknown[] } {
+  return scope.kind === 'mailbox'
+    ? { sql: `mailbox_id = ${ph(from + 1)}`, params: [scope.mailboxId] }
+    : { sql: `(owner_id = ${ph(from + 1)} AND group_label = ${ph(from + 2)})`, params: [scope.ownerId, scope.group] };
 }

@@ -634,6 +634,45 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect((await store.listDeliveries(b, 10)).map((d) => d.at)).toEqual([t + 9]);
     });
 
+    // ── fault scripts ─────────────────────────────────────────────────────────────────────────
+
+    it('spends each fault rule exactly `times` uses under concurrent takers, in order, mailbox before group', async () => {
+      const ownerId = `u-${uniq()}`;
+      const group = `g-${uniq()}`;
+      const mb = await store.createMailbox(newMailbox({ ownerId, ownerType: 'api', group }), rules());
+      const own = { kind: 'mailbox' as const, mailboxId: mb.id };
+      const grp = { kind: 'group' as const, ownerId, group };
+      await store.setFaultRules(own, [
+        { stage: 'rcpt', action: { kind: 'reply', reply: '451 4.3.0 first' }, times: 3 },
+        { stage: 'data', action: { kind: 'disconnect' }, times: null },
+        { stage: 'rcpt', action: { kind: 'delay', delayMs: 10 }, times: 2 },
+      ], now);
+      await store.setFaultRules(grp, [{ stage: 'rcpt', action: { kind: 'reply', reply: '550 5.1.1 group' }, times: 4 }], now);
+
+      // SES skips delays: they are not spent
+      const taken = await Promise.all(Array.from({ length: 14 }, () => store.takeFaultRule([own, grp], 'rcpt', false)));
+      const kinds = taken.map((r) => (r ? `${r.scope.kind}:${r.action.kind}` : 'none'));
+      expect(kinds.filter((k) => k === 'mailbox:reply')).toHaveLength(3);
+      expect(kinds.filter((k) => k === 'group:reply')).toHaveLength(4);
+      expect(kinds.filter((k) => k === 'none')).toHaveLength(7);
+      expect(kinds.filter((k) => k.endsWith('delay'))).toHaveLength(0);
+      expect(taken.filter((r) => r?.scope.kind === 'mailbox').map((r) => r!.used).sort()).toEqual([1, 2, 3]);
+
+      expect((await store.takeFaultRule([own, grp], 'rcpt', true))?.action).toEqual({ kind: 'delay', delayMs: 10 });
+      const listed = await store.listFaultRules(own);
+      expect(listed.map((r) => [r.position, r.stage, r.used, r.times])).toEqual([
+        [0, 'rcpt', 3, 3],
+        [1, 'data', 0, null],
+        [2, 'rcpt', 1, 2],
+      ]);
+      expect(await store.takeFaultRule([own], 'data', true)).toMatchObject({ action: { kind: 'disconnect' }, times: null, used: 1 });
+      expect((await store.listFaultRules(grp))[0]).toMatchObject({ used: 4, scope: grp });
+
+      // replacing starts again; an empty list deletes
+      expect(await store.setFaultRules(own, [], now)).toEqual([]);
+      expect(await store.takeFaultRule([own], 'data', true)).toBeNull();
+    });
+
     // ── cluster lock (optional) ────────────────────────────────────────────────────────────────
 
     it('runExclusive, where offered, admits one holder at a time', async () => {

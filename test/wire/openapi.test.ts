@@ -23,7 +23,7 @@ it('docs/openapi.json is what the server serves (regenerate with npm run gen:ope
 
 it('every wire shape is listed once under components/schemas and routes refer to it', () => {
   const doc = checkedIn();
-  expect(Object.keys(doc.components.schemas).sort()).toEqual(['DeletedGroup', 'DeliveryAttempt', 'DomainList', 'Error', 'Health', 'Mailbox', 'Message', 'MessageSummary', 'SearchResult', 'SesOutcome', 'Webhook', 'WebhookAttempt', 'WebhookReplay', 'WebhookTest']);
+  expect(Object.keys(doc.components.schemas).sort()).toEqual(['DeletedGroup', 'DeliveryAttempt', 'DomainList', 'Error', 'FaultScript', 'Health', 'Mailbox', 'Message', 'MessageSummary', 'SearchResult', 'SesOutcome', 'Webhook', 'WebhookAttempt', 'WebhookReplay', 'WebhookTest']);
   const getMessage = doc.paths['/api/v1/mailboxes/{address}/messages/{id}'].get.responses['200'].content['application/json'].schema;
   expect(getMessage).toEqual({ $ref: '#/components/schemas/Message' });
   const list = doc.paths['/api/v1/mailboxes/{address}/messages'].get.responses['200'].content['application/json'].schema;

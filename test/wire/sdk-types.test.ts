@@ -6,6 +6,7 @@ import {
   type DeletedGroup,
   type DeliveryAttempt,
   type DomainList,
+  type FaultScript,
   Inboxd,
   type MailboxInfo,
   type Message,
@@ -16,6 +17,7 @@ import {
 } from '@inboxd/sdk';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import type { DeliveryAttemptJson } from '../../src/presenters/delivery.js';
+import type { FaultScriptJson } from '../../src/presenters/fault.js';
 import { type DeletedGroupJson, type DomainListJson, mailboxJson, type MailboxJson } from '../../src/presenters/mailbox.js';
 import { messageJson, type MessageJson, messageSummaryJson, type MessageSummaryJson, searchResultJson, type SearchResultJson } from '../../src/presenters/message.js';
 import { deliveryAttemptJson } from '../../src/presenters/delivery.js';
@@ -33,6 +35,7 @@ describe('the SDK speaks the server wire shapes', () => {
     expectTypeOf<WebhookInfo>().toEqualTypeOf<WebhookJson>();
     expectTypeOf<WebhookAttempt>().toEqualTypeOf<WebhookAttemptJson>();
     expectTypeOf<SearchResult>().toEqualTypeOf<SearchResultJson>();
+    expectTypeOf<FaultScript>().toEqualTypeOf<FaultScriptJson>();
   });
 
   let server: TestServer;

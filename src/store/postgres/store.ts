@@ -17,7 +17,7 @@ import { DomainError, isDomainError } from '../../core/errors.js';
 import { newMessageEvent } from '../../core/events.js';
 import { newId } from '../../core/ids.js';
 import type { AttemptOutcome, ClaimedDelivery, NewOutboxEvent, Webhook, WebhookAttempt, WebhookChanges } from '../../core/webhooks/types.js';
-import type { ApiKey, DeliveryAttempt, Mailbox, Message, MessageSummary, OwnerType, Plan, User } from '../../core/types.js';
+import type { ApiKey, DeliveryAttempt, FaultRule, FaultScope, FaultStage, Mailbox, Message, MessageSummary, OwnerType, Plan, StoredFaultRule, User } from '../../core/types.js';
 import { readMigrations } from '../migrations.js';
 import type {
   CreateMailboxRules,
@@ -35,7 +35,7 @@ import { BatchWriter, type JobOutcome } from './batch.js';
 import { compilePostgresSearch } from './search.js';
 import type { SearchQuery } from '../../core/search-query.js';
 import { isConnectionError, isRetryable, sqlState, storageError } from './errors.js';
-import { type Row, SUMMARY_COLUMNS, toApiKey, toDelivery, toMailbox, toMessage, toPlan, toSummary, toUser } from '../rows.js';
+import { faultJson, faultScopeWhere, type Row, SUMMARY_COLUMNS, toApiKey, toDelivery, toFaultRule, toMailbox, toMessage, toPlan, toSummary, toUser } from '../rows.js';
 import { text } from './rows.js';
 import { toClaimed, toWebhook, toWebhookAttempt } from '../webhook-rows.js';
 
@@ -680,17 +680,17 @@ export class PostgresStore implements Store {
   async recordDeliveries(attempts: DeliveryAttempt[]): Promise<void> {
     if (attempts.length === 0) return;
     // multi-row INSERTs in one transaction, chunked under PostgreSQL's 65,535 parameters
-    const cols = 15;
+    const cols = 16;
     const chunk = 1000;
     await this.tx(async (c) => {
       for (let from = 0; from < attempts.length; from += chunk) {
         const part = attempts.slice(from, from + chunk);
         const values = part.map((_, i) => `(${Array.from({ length: cols }, (_, j) => `$${i * cols + j + 1}`).join(', ')})`).join(', ');
         const params = part.flatMap((a) => [
-          a.id, a.address, a.at, a.outcome, text(a.reason), a.errorCode, a.smtpCode, text(a.enhancedCode), text(a.response), a.source, text(a.clientAddress), text(a.envelopeFrom), a.size, a.durationMs, a.messageId,
+          a.id, a.address, a.at, a.outcome, text(a.reason), a.errorCode, a.smtpCode, text(a.enhancedCode), text(a.response), a.source, text(a.clientAddress), text(a.envelopeFrom), a.size, a.durationMs, a.messageId, faultJson(a),
         ]);
         await c.query(
-          `INSERT INTO deliveries (id, address, at, outcome, reason, error_code, smtp_code, enhanced_code, response, source, client_address, envelope_from, size, duration_ms, message_id) VALUES ${values}`,
+          `INSERT INTO deliveries (id, address, at, outcome, reason, error_code, smtp_code, enhanced_code, response, source, client_address, envelope_from, size, duration_ms, message_id, fault_json) VALUES ${values}`,
           params,
         );
       }
@@ -823,6 +823,63 @@ export class PostgresStore implements Store {
       const rows = (await c.query("DELETE FROM webhook_outbox WHERE state <> 'pending' AND finished_at < $1", [now - maxAgeMs])).rowCount ?? 0;
       return attempts + rows;
     });
+  }
+
+  // ── fault scripts ────────────────────────────────────────────────────────────────────────────
+
+  async setFaultRules(scope: FaultScope, rules: FaultRule[], now: number): Promise<StoredFaultRule[]> {
+    const where = faultScopeWhere(scope, (i) => `$${i}`);
+    return this.tx(async (c) => {
+      await c.query(`DELETE FROM fault_rules WHERE ${where.sql}`, where.params);
+      for (const [i, r] of rules.entries()) {
+        const a = r.action;
+        await c.query(
+          'INSERT INTO fault_rules (id, mailbox_id, owner_id, group_label, position, stage, reply, delay_ms, disconnect, times, used, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11)',
+          [
+            newId(now),
+            scope.kind === 'mailbox' ? scope.mailboxId : null,
+            scope.kind === 'group' ? scope.ownerId : null,
+            scope.kind === 'group' ? scope.group : null,
+            i,
+            r.stage,
+            a.kind === 'reply' ? a.reply : null,
+            a.kind === 'delay' ? a.delayMs : null,
+            a.kind === 'disconnect',
+            r.times,
+            now,
+          ],
+        );
+      }
+      return ((await c.query(`SELECT * FROM fault_rules WHERE ${where.sql} ORDER BY position`, where.params)).rows as Row[]).map(toFaultRule);
+    });
+  }
+
+  async listFaultRules(scope: FaultScope): Promise<StoredFaultRule[]> {
+    const where = faultScopeWhere(scope, (i) => `$${i}`);
+    return (await this.query(`SELECT * FROM fault_rules WHERE ${where.sql} ORDER BY position`, where.params)).map(toFaultRule);
+  }
+
+  async takeFaultRule(scopes: FaultScope[], stage: FaultStage, withDelays: boolean): Promise<StoredFaultRule | null> {
+    if (scopes.length === 0) return null;
+    const params: unknown[] = [stage];
+    const parts = scopes.map((scope, i) => {
+      const w = faultScopeWhere(scope, (n) => `$${n}`, params.length);
+      params.push(...w.params);
+      return { sql: w.sql, rank: i };
+    });
+    // one statement, one round trip: FOR UPDATE makes a concurrent taker (any node) wait for the
+    // row, re-check `used < times` and, when the rule is spent, move on to the next one
+    const rows = await this.query(
+      `WITH pick AS (
+         SELECT id FROM fault_rules
+          WHERE (${parts.map((p) => p.sql).join(' OR ')}) AND stage = $1 AND (times IS NULL OR used < times)${withDelays ? '' : ' AND delay_ms IS NULL'}
+          ORDER BY CASE ${parts.map((p) => `WHEN ${p.sql} THEN ${p.rank}`).join(' ')} END, position
+          LIMIT 1 FOR UPDATE
+       )
+       UPDATE fault_rules f SET used = f.used + 1 FROM pick WHERE f.id = pick.id RETURNING f.*`,
+      params,
+    );
+    return rows[0] ? toFaultRule(rows[0]) : null;
   }
 
   // ── expiry ───────────────────────────────────────────────────────────────────────────────────

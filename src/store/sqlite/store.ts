@@ -13,7 +13,7 @@ import { DomainError, isDomainError } from '../../core/errors.js';
 import { newMessageEvent } from '../../core/events.js';
 import { newId } from '../../core/ids.js';
 import type { AttemptOutcome, ClaimedDelivery, NewOutboxEvent, Webhook, WebhookAttempt, WebhookChanges } from '../../core/webhooks/types.js';
-import type { ApiKey, DeliveryAttempt, Mailbox, Message, MessageSummary, OwnerType, Plan, User } from '../../core/types.js';
+import type { ApiKey, DeliveryAttempt, FaultRule, FaultScope, FaultStage, Mailbox, Message, MessageSummary, OwnerType, Plan, StoredFaultRule, User } from '../../core/types.js';
 import { readMigrations } from '../migrations.js';
 import { GroupCommit, type JobOutcome } from './group-commit.js';
 import { compileSqliteSearch } from './search.js';
@@ -30,8 +30,8 @@ import type {
   Store,
 } from '../../core/store.js';
 import { LAST_USED_GRANULARITY_MS } from '../../core/store.js';
-import { type Row, SUMMARY_COLUMNS, toApiKey, toDelivery, toMailbox, toMessage, toPlan, toSummary, toUser } from '../rows.js';
 import { MATCHING_WEBHOOKS_WHERE, toClaimed, toWebhook, toWebhookAttempt } from '../webhook-rows.js';
+import { faultJson, faultScopeWhere, type Row, SUMMARY_COLUMNS, toApiKey, toDelivery, toFaultRule, toMailbox, toMessage, toPlan, toSummary, toUser } from '../rows.js';
 
 export interface SqliteStoreOptions {
   /** file path, or ':memory:' */
@@ -503,12 +503,12 @@ export class SqliteStore implements Store {
     if (attempts.length === 0) return;
     return this.run(() => {
       const insert = this.sql(
-        `INSERT INTO deliveries (id, address, at, outcome, reason, error_code, smtp_code, enhanced_code, response, source, client_address, envelope_from, size, duration_ms, message_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO deliveries (id, address, at, outcome, reason, error_code, smtp_code, enhanced_code, response, source, client_address, envelope_from, size, duration_ms, message_id, fault_json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       this.db.transaction(() => {
         for (const a of attempts) {
-          insert.run(a.id, a.address, a.at, a.outcome, a.reason, a.errorCode, a.smtpCode, a.enhancedCode, a.response, a.source, a.clientAddress, a.envelopeFrom, a.size, a.durationMs, a.messageId);
+          insert.run(a.id, a.address, a.at, a.outcome, a.reason, a.errorCode, a.smtpCode, a.enhancedCode, a.response, a.source, a.clientAddress, a.envelopeFrom, a.size, a.durationMs, a.messageId, faultJson(a));
         }
       })();
     });
@@ -651,6 +651,60 @@ export class SqliteStore implements Store {
         return attempts + rows;
       })(),
     );
+  }
+
+  // ── fault scripts ────────────────────────────────────────────────────────────────────────────
+
+  async setFaultRules(scope: FaultScope, rules: FaultRule[], now: number): Promise<StoredFaultRule[]> {
+    return this.run(() => {
+      const where = faultScopeWhere(scope, () => '?');
+      const insert = this.sql(
+        'INSERT INTO fault_rules (id, mailbox_id, owner_id, group_label, position, stage, reply, delay_ms, disconnect, times, used, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)',
+      );
+      this.db
+        .transaction(() => {
+          this.sql(`DELETE FROM fault_rules WHERE ${where.sql}`).run(...where.params);
+          rules.forEach((r, i) => {
+            const a = r.action;
+            insert.run(
+              newId(now),
+              scope.kind === 'mailbox' ? scope.mailboxId : null,
+              scope.kind === 'group' ? scope.ownerId : null,
+              scope.kind === 'group' ? scope.group : null,
+              i,
+              r.stage,
+              a.kind === 'reply' ? a.reply : null,
+              a.kind === 'delay' ? a.delayMs : null,
+              a.kind === 'disconnect' ? 1 : 0,
+              r.times,
+              now,
+            );
+          });
+        })
+        .immediate();
+      return (this.sql(`SELECT * FROM fault_rules WHERE ${where.sql} ORDER BY position`).all(...where.params) as Row[]).map(toFaultRule);
+    });
+  }
+
+  async listFaultRules(scope: FaultScope): Promise<StoredFaultRule[]> {
+    const where = faultScopeWhere(scope, () => '?');
+    return this.run(() => (this.sql(`SELECT * FROM fault_rules WHERE ${where.sql} ORDER BY position`).all(...where.params) as Row[]).map(toFaultRule));
+  }
+
+  async takeFaultRule(scopes: FaultScope[], stage: FaultStage, withDelays: boolean): Promise<StoredFaultRule | null> {
+    return this.run(() => {
+      for (const scope of scopes) {
+        const where = faultScopeWhere(scope, () => '?');
+        // one statement: SQLite runs it alone, so the pick and the use cannot be split
+        const row = this.sql(
+          `UPDATE fault_rules SET used = used + 1 WHERE id = (
+             SELECT id FROM fault_rules WHERE ${where.sql} AND stage = ? AND (times IS NULL OR used < times)${withDelays ? '' : ' AND delay_ms IS NULL'}
+             ORDER BY position LIMIT 1) RETURNING *`,
+        ).get(...where.params, stage) as Row | undefined;
+        if (row) return toFaultRule(row);
+      }
+      return null;
+    });
   }
 
   // ── expiry ───────────────────────────────────────────────────────────────────────────────────
