@@ -1,9 +1,12 @@
 /**
- * growth: create-mailbox throughput over HTTP, then list-messages latency and server RSS with
- * 10k, 100k and 1M messages stored (embedded pair). Rows are seeded fast through the store
- * interface (`insertMessages` in batches of 5,000, one transaction each) while no server runs;
- * then a fresh `inboxd serve` on that file answers 300 list requests for one mailbox (newest 50,
- * and the 50 after a seq near the end). The cost must stay flat as the data grows.
+ * growth: create-mailbox throughput over HTTP, then list-messages and search latency and server
+ * RSS with 10k, 100k and 1M messages stored (embedded pair). Rows are seeded fast through the
+ * store interface (`insertMessages` in batches of 5,000, one transaction each) while no server
+ * runs; then a fresh `inboxd serve` on that file answers 300 list requests for one mailbox (newest
+ * 50, and the 50 after a seq near the end) and 300 of each search (`GET /api/v1/messages?query=`,
+ * issue #16 item 3) with that mailbox's session token: a code one message holds (rare), a word
+ * every message holds (common: the newest 50 of many matches), and a word none holds (none).
+ * The cost must stay flat as the data grows.
  * Options: --sizes 10000,100000,1000000  --requests N (300).
  */
 import { randomBytes } from 'node:crypto';
@@ -125,6 +128,17 @@ export async function growth(argv: string[]): Promise<void> {
         const rssWarm = rssOf(t.pid);
         const newest = summary(await timeRequests(`${base}?limit=50`, tokens[0]!, requests));
         const tail = summary(await timeRequests(`${base}?limit=50&order=asc&after_seq=${Math.max(0, perBox - 50)}`, tokens[0]!, requests));
+        // mailbox 0 holds messages 0, 100, 200…: the code of its newest one appears once (codes repeat after 900k)
+        const search = (q: string) => `${t.http}/api/v1/messages?query=${encodeURIComponent(q)}&limit=50`;
+        const rareCode = String(100000 + ((Math.floor((stored - 1) / MAILBOXES) * MAILBOXES) % 900000));
+        // the answers are what the names say before they are timed
+        const hits = async (q: string) => ((await (await fetch(search(q), { headers: { 'x-session-token': tokens[0]! } })).json()) as unknown[]).length;
+        const [rareHits, commonHits, noHits] = [await hits(rareCode), await hits('seeded'), await hits('nowhere')];
+        if (rareHits < 1 || commonHits !== 50 || noHits !== 0) throw new Error(`search answers ${rareHits} / ${commonHits} / ${noHits} (want ≥1 / 50 / 0)`);
+        await timeRequests(search(rareCode), tokens[0]!, 20); // warm
+        const rare = summary(await timeRequests(search(rareCode), tokens[0]!, requests));
+        const common = summary(await timeRequests(search('seeded'), tokens[0]!, requests));
+        const none = summary(await timeRequests(search('nowhere'), tokens[0]!, requests));
         const rss = rssOf(t.pid);
         const row = {
           stored,
@@ -135,6 +149,11 @@ export async function growth(argv: string[]): Promise<void> {
           list_newest_p99_ms: newest.p99,
           list_after_seq_p50_ms: tail.p50,
           list_after_seq_p99_ms: tail.p99,
+          search_rare_p50_ms: rare.p50,
+          search_rare_p99_ms: rare.p99,
+          search_common_p50_ms: common.p50,
+          search_common_p99_ms: common.p99,
+          search_none_p50_ms: none.p50,
           server_rss_mib: round(rss / 2 ** 20, 1),
           rss_after_warmup_mib: round(rssWarm / 2 ** 20, 1),
         };
@@ -149,7 +168,9 @@ export async function growth(argv: string[]): Promise<void> {
     const lastRow = rows[rows.length - 1]!;
     const ratio = round(Number(lastRow.list_newest_p50_ms) / Number(first.list_newest_p50_ms));
     console.log(`list p50 at ${lastRow.stored} / at ${first.stored}: ${ratio}×`);
-    console.log(`\nwrote ${writeResults('growth', { settings: { sizes, requests, mailboxes: MAILBOXES }, create_mailbox_per_s: createRate, rows, list_p50_ratio_largest_to_smallest: ratio })}`);
+    const searchRatio = (k: string) => round(Number(lastRow[k]) / Number(first[k]));
+    console.log(`search p50 at ${lastRow.stored} / at ${first.stored}: rare ${searchRatio('search_rare_p50_ms')}×, common ${searchRatio('search_common_p50_ms')}×, none ${searchRatio('search_none_p50_ms')}×`);
+    console.log(`\nwrote ${writeResults('growth', { settings: { sizes, requests, mailboxes: MAILBOXES }, create_mailbox_per_s: createRate, rows, list_p50_ratio_largest_to_smallest: ratio, search_p50_ratio_largest_to_smallest: { rare: searchRatio('search_rare_p50_ms'), common: searchRatio('search_common_p50_ms'), none: searchRatio('search_none_p50_ms') } })}`);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }

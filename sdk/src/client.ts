@@ -201,8 +201,8 @@ export class Inboxd {
 
   /**
    * searches every live mailbox the caller may read (the API key owner's; with `sessionToken`,
-   * that one mailbox), newest first. The query: free words (subject and text; the last word of a
-   * term may be the start of a longer one), "quoted phrases", `from:`, `to:`, `subject:`,
+   * that one mailbox), newest first. The query: free words (subject and text; whole words, or
+   * `word*` for words that start with it), "quoted phrases", `from:`, `to:`, `subject:`,
    * `has:attachment`, `is:read`, `is:unread`, `after:` / `before:` (`2026-11-30`, an ISO time,
    * or `30m`, `2h`, `3d`, `1w` back from now), and `-` before a term to negate it. Every term must
    * hold; an empty query lists everything in reach.

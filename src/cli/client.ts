@@ -23,7 +23,7 @@ export const CLIENT_HELP = `  inboxd create [--ttl MIN] [--local-part X] [--doma
   inboxd ls [ADDRESS] [--group G]                                                  list mailboxes, or one mailbox's messages
   inboxd rm ADDRESS [ID] | rm --group G                                            delete a mailbox, a message, or a group
   inboxd search QUERY [--limit N] [--offset N]                                     search your mailboxes, newest first (exit 1: no match);
-              QUERY: words, "phrases", from:, to:, subject:, has:attachment, is:read, is:unread,
+              QUERY: words (word* for a prefix), "phrases", from:, to:, subject:, has:attachment, is:read, is:unread,
               after:/before: (2026-11-30 or 2h, 3d), -term to negate
   inboxd keys ls | keys create [--name N] | keys rm ID                             your API keys (a new key is printed once)
   inboxd webhooks ls | create URL [--mailbox A] [--group G] [--include-message] | rm ID | enable ID | disable ID

@@ -16,29 +16,34 @@ function refusal(q: string): { message: string; position: unknown } {
 }
 
 describe('parseSearchQuery', () => {
-  it('reads free words as prefix terms over subject and text', () => {
+  it('reads free words as whole words over subject and text, and word* as a prefix', () => {
+    expect(parse('welc* "your co"* -spam*')).toEqual([
+      { kind: 'text', field: 'text', tokens: ['welc'], prefix: true, negated: false },
+      { kind: 'text', field: 'text', tokens: ['your', 'co'], prefix: true, negated: false },
+      { kind: 'text', field: 'text', tokens: ['spam'], prefix: true, negated: true },
+    ]);
     expect(parse('Welcome  back')).toEqual([
-      { kind: 'text', field: 'text', tokens: ['welcome'], exact: false, negated: false },
-      { kind: 'text', field: 'text', tokens: ['back'], exact: false, negated: false },
+      { kind: 'text', field: 'text', tokens: ['welcome'], prefix: false, negated: false },
+      { kind: 'text', field: 'text', tokens: ['back'], prefix: false, negated: false },
     ]);
   });
 
   it('reads quoted phrases as exact token runs', () => {
-    expect(parse('"Your code is"')).toEqual([{ kind: 'text', field: 'text', tokens: ['your', 'code', 'is'], exact: true, negated: false }]);
+    expect(parse('"Your code is"')).toEqual([{ kind: 'text', field: 'text', tokens: ['your', 'code', 'is'], prefix: false, negated: false }]);
   });
 
   it('reads from:, to: and subject:, with quoted values and any case', () => {
     expect(parse('FROM:shop@example.com to:"Ann Lee" subject:reset')).toEqual([
-      { kind: 'text', field: 'from', tokens: ['shop', 'example', 'com'], exact: false, negated: false },
-      { kind: 'text', field: 'to', tokens: ['ann', 'lee'], exact: true, negated: false },
-      { kind: 'text', field: 'subject', tokens: ['reset'], exact: false, negated: false },
+      { kind: 'text', field: 'from', tokens: ['shop', 'example', 'com'], prefix: false, negated: false },
+      { kind: 'text', field: 'to', tokens: ['ann', 'lee'], prefix: false, negated: false },
+      { kind: 'text', field: 'subject', tokens: ['reset'], prefix: false, negated: false },
     ]);
   });
 
   it('negates any term with a leading -', () => {
     expect(parse('-from:spam -"weekly digest" -has:attachment -is:read')).toEqual([
-      { kind: 'text', field: 'from', tokens: ['spam'], exact: false, negated: true },
-      { kind: 'text', field: 'text', tokens: ['weekly', 'digest'], exact: true, negated: true },
+      { kind: 'text', field: 'from', tokens: ['spam'], prefix: false, negated: true },
+      { kind: 'text', field: 'text', tokens: ['weekly', 'digest'], prefix: false, negated: true },
       { kind: 'has_attachment', negated: true },
       { kind: 'read', read: true, negated: true },
     ]);
@@ -68,8 +73,8 @@ describe('parseSearchQuery', () => {
 
   it('treats an unknown word:value as text, and skips punctuation-only words', () => {
     expect(parse('https://example.com/x - 10:30')).toEqual([
-      { kind: 'text', field: 'text', tokens: ['https', 'example', 'com', 'x'], exact: false, negated: false },
-      { kind: 'text', field: 'text', tokens: ['10', '30'], exact: false, negated: false },
+      { kind: 'text', field: 'text', tokens: ['https', 'example', 'com', 'x'], prefix: false, negated: false },
+      { kind: 'text', field: 'text', tokens: ['10', '30'], prefix: false, negated: false },
     ]);
   });
 

@@ -2,7 +2,8 @@
  * The search language of `GET /api/v1/messages?query=…` (issue #16 item 3), close to Mailpit's:
  * free words (subject and text), `from:`, `to:`, `subject:`, `has:attachment`, `is:read`,
  * `is:unread`, `after:` / `before:` (a date, a time or a duration such as `2h`), "quoted
- * phrases", and `-` before any term to negate it. Every term must hold (AND).
+ * phrases", and `-` before any term to negate it. Every term must hold (AND). Words match whole
+ * words (case-insensitive); `word*` matches words that start with it.
  *
  * This file only parses text into a typed AST; each store compiles the AST into its own index
  * query (`store/sqlite/search.ts`: FTS5; `store/postgres/search.ts`: tsvector). Pure.
@@ -22,8 +23,12 @@ export type SearchTerm =
       field: TextField;
       /** lower-cased tokens, in order: they must appear together, in this order. */
       tokens: string[];
-      /** quoted: the tokens exactly; unquoted: the last token may be the start of a longer word. */
-      exact: boolean;
+      /**
+       * the last token may be the start of a longer word (the term ended with `*`). Otherwise
+       * whole words only: a prefix reads every indexed word that starts with it, which on a
+       * short prefix is most of the index, so it is asked for, never implied.
+       */
+      prefix: boolean;
       negated: boolean;
     }
   | { kind: 'has_attachment'; negated: boolean }
@@ -81,6 +86,8 @@ interface Lexeme {
   op: string | null;
   value: string;
   quoted: boolean;
+  /** ended with `*` (after the closing quote of a phrase, or at the end of a word). */
+  star: boolean;
   position: number;
 }
 
@@ -118,8 +125,16 @@ function lex(query: string): Lexeme[] {
     } else {
       while (i < query.length && !/\s/.test(query[i]!)) value += query[i++];
     }
+    let star = false;
+    if (quoted && query[i] === '*') {
+      star = true;
+      i++;
+    } else if (!quoted && value.endsWith('*')) {
+      star = true;
+      value = value.replace(/\*+$/, '');
+    }
     if (op !== null && value === '') throw bad(`${op}: needs a value`, position);
-    out.push({ negated, op, value, quoted, position });
+    out.push({ negated, op, value, quoted, star, position });
   }
   return out;
 }
@@ -128,7 +143,7 @@ function textTerm(field: TextField, l: Lexeme): SearchTerm {
   const tokens = searchTokens(l.value);
   if (tokens.length === 0) throw bad(`"${l.value}" has no letter or digit to search for`, l.position);
   if (tokens.length > MAX_TERM_TOKENS) throw bad(`a term may hold at most ${MAX_TERM_TOKENS} words`, l.position);
-  return { kind: 'text', field, tokens, exact: l.quoted, negated: l.negated };
+  return { kind: 'text', field, tokens, prefix: l.star, negated: l.negated };
 }
 
 /**

@@ -79,9 +79,11 @@ describe('GET /api/v1/messages?query=', () => {
     expect(res.body[2]).not.toHaveProperty('body_text');
   });
 
-  it('finds free words in the subject and the text, word starts included', async () => {
+  it('finds free words in the subject and the text, whole words or word* starts', async () => {
     expect(await search(alice.key, 'welcome')).toEqual(['Your code 482913']);
-    expect(await search(alice.key, 'WELC')).toEqual(['Your code 482913']);
+    expect(await search(alice.key, 'WELC*')).toEqual(['Your code 482913']);
+    expect(await search(alice.key, 'welc')).toEqual([]);
+    expect(await search(alice.key, 'from:bill* subject:"invoice rea"*')).toEqual(['Invoice ready']);
     expect(await search(alice.key, 'invoice')).toEqual(['Invoice ready']);
     expect(await search(alice.key, '482913')).toEqual(['Your code 482913']);
     expect(await search(alice.key, 'zürich café')).toEqual(['Your code 482913']);

@@ -12,7 +12,7 @@ import { errorText, when } from './util';
 
 const SHOWN = 50;
 
-export const SEARCH_HELP = 'words, "phrases", from:, to:, subject:, has:attachment, is:unread, after:2h, before:2026-11-30, -word';
+export const SEARCH_HELP = 'words, word*, "phrases", from:, to:, subject:, has:attachment, is:unread, after:2h, before:2026-11-30, -word';
 
 function credentials(): Cred[] {
   const key = saved.apiKey();

@@ -25,7 +25,7 @@ export function searchRoutes(app: FastifyInstance, deps: CoreDeps): void {
         summary: 'Search messages across mailboxes (newest first)',
         description:
           'Every live mailbox the caller may read: an API key searches its owner\'s mailboxes, a session token its own mailbox. ' +
-          'The query: free words (subject and text; the last word of a term may be the start of a longer word), "quoted phrases" (exact), ' +
+          'The query: free words (subject and text; whole words, case-insensitive; word* for words that start with it), "quoted phrases", ' +
           'from:, to:, subject: (a word or a "phrase"), has:attachment, is:read, is:unread, after: and before: (2026-11-30, ' +
           '2026-11-30T14:00:00Z, or a duration back from now: 30m, 2h, 3d, 1w), and - before any term to negate it; every term must hold. ' +
           'An empty query lists every message in reach. A query that cannot be read answers 400 invalid_query with its position.',

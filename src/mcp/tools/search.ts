@@ -18,7 +18,7 @@ export function registerSearchTools(server: McpServer, ops: MailOps, onUnexpecte
       title: 'Search all your mailboxes',
       description:
         'Searches every live mailbox of this API key at once, newest first, without bodies: the mailbox address, id, sender, subject and codes of each match. ' +
-        'Query: free words (subject and text; a word also matches longer words it starts), "quoted phrases", from:, to:, subject:, has:attachment, ' +
+        'Query: free words (subject and text; whole words; word* for words starting with it), "quoted phrases", from:, to:, subject:, has:attachment, ' +
         'is:read, is:unread, after: and before: (2026-11-30, 2026-11-30T14:00:00Z, or 30m, 2h, 3d, 1w back from now), and - before a term to exclude it; ' +
         'every term must hold. Example: from:shop.example subject:"sign in" after:1h. Use read_message with the address and id to read one.',
       inputSchema: strictArgs({

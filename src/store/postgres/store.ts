@@ -114,8 +114,10 @@ function insertStatement(rows: { id: string; seq: number; m: NewMessage }[], box
       `WITH counters AS (UPDATE mailboxes b SET last_seq = v.last_seq, message_count = b.message_count + v.added ` +
       `FROM (VALUES ${bumps.join(', ')}) AS v(id, last_seq, added) WHERE b.id = v.id), ` +
       outboxCte +
-      `rows AS (INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ${messages.join(', ')} RETURNING id, subject, body_text, from_json, to_json, cc_json), ` +
-      `search AS (INSERT INTO message_search (message_id, doc) SELECT id, search_doc(subject, body_text, from_json, to_json, cc_json) FROM rows) ` +
+      `rows AS (INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ${messages.join(', ')} RETURNING id, mailbox_id, received_at, subject, body_text, from_json, to_json, cc_json), ` +
+      `search AS (INSERT INTO message_search (message_id, mailbox_id, owner_id, received_at, doc) ` +
+      `SELECT r.id, r.mailbox_id, b.owner_id, r.received_at, search_doc(r.subject, r.body_text, r.from_json, r.to_json, r.cc_json, search_scope(r.mailbox_id, b.owner_id)) ` +
+      `FROM rows r JOIN mailboxes b ON b.id = r.mailbox_id) ` +
       `INSERT INTO raw_sources (message_id, bytes) VALUES ${raws.join(', ')}`,
     values,
   };
@@ -630,11 +632,17 @@ export class PostgresStore implements Store {
   }
 
   async searchMessages(scope: SearchScope, query: SearchQuery, page: SearchPage, now: number): Promise<MessageSummary[]> {
-    const { where, args } = compilePostgresSearch(scope, query.terms, now);
+    const { where, messageWhere, args } = compilePostgresSearch(scope, query.terms, now);
     args.push(page.limit, page.offset);
+    // the page is chosen on message_search (and messages only when the read state or attachments
+    // are asked for), then only its rows are read whole
+    const join = messageWhere.length > 0 ? 'JOIN messages m ON m.id = s.message_id' : '';
     const rows = await this.query(
-      `SELECT ${SUMMARY_COLUMNS} FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id JOIN message_search s ON s.message_id = m.id
-       WHERE ${where.join(' AND ')} ORDER BY m.received_at DESC, m.id DESC LIMIT $${args.length - 1} OFFSET $${args.length}`,
+      `SELECT ${SUMMARY_COLUMNS} FROM (
+         SELECT s.message_id, s.received_at FROM message_search s ${join} WHERE ${[...where, ...messageWhere].join(' AND ')}
+         ORDER BY s.received_at DESC, s.message_id DESC LIMIT $${args.length - 1} OFFSET $${args.length}
+       ) hit JOIN messages m ON m.id = hit.message_id JOIN mailboxes b ON b.id = m.mailbox_id
+       ORDER BY hit.received_at DESC, hit.message_id DESC`,
       args,
     );
     return rows.map(toSummary);

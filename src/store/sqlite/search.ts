@@ -1,8 +1,10 @@
 /**
- * Compiles a search AST (core/search-query.ts) into SQLite: the text terms become one FTS5 MATCH
- * on `messages_fts` (migration 0006), the others plain predicates on `messages`. Pure: the SQL
- * fragments and their parameters, for `SqliteStore.searchMessages` to run. The PostgreSQL twin is
- * `store/postgres/search.ts`.
+ * Compiles a search AST (core/search-query.ts) into SQLite: one FTS5 MATCH on `messages_fts`
+ * (migration 0006) that always holds the caller's scope token (`m<mailbox id>` or `o<hex owner
+ * id>`) and every text term, plus plain predicates on `messages` for the rest. The store reads
+ * the FTS table newest first (rowid DESC), so a common word stops after one page and another
+ * owner's mail is never walked. Pure: the MATCH text, the SQL conditions and their parameters.
+ * The PostgreSQL twin is `store/postgres/search.ts`.
  */
 import type { SearchTerm, TextField } from '../../core/search-query.js';
 import type { SearchScope } from '../../core/store.js';
@@ -14,24 +16,34 @@ const COLUMNS: Record<TextField, string> = {
   subject: 'subject',
 };
 
-/** one text term as an FTS5 expression: a column filter on a phrase, the last token a prefix unless quoted. */
+/** an FTS5 string: a quote doubled keeps any text one string (tokens hold letters and digits anyway). */
+const ftsString = (s: string) => `"${s.replaceAll('"', '""')}"`;
+
+/** one text term as an FTS5 expression: a column filter on a phrase, the last token a prefix when asked (`word*`). */
 function ftsPhrase(t: Extract<SearchTerm, { kind: 'text' }>): string {
-  // tokens hold letters, digits and marks only, but a quote doubled keeps any text a string
-  const phrase = `"${t.tokens.map((w) => w.replaceAll('"', '""')).join(' ')}"${t.exact ? '' : ' *'}`;
-  return `${COLUMNS[t.field]} : ${phrase}`;
+  return `${COLUMNS[t.field]} : ${ftsString(t.tokens.join(' '))}${t.prefix ? ' *' : ''}`;
+}
+
+/** the scope token the migration writes for each message (0006: `m<mailbox id> o<hex owner id>`). */
+export function scopeToken(scope: SearchScope): string {
+  return 'mailboxId' in scope ? `m${scope.mailboxId}` : `o${Buffer.from(scope.ownerId, 'utf8').toString('hex')}`;
 }
 
 export interface CompiledSearch {
+  /** the FTS5 query: scope AND every positive term, NOT each negated one. */
+  match: string;
+  /** conditions on `m` = messages and `b` = mailboxes. */
   where: string[];
   args: unknown[];
 }
 
-/** the WHERE conditions (on `m` = messages, `b` = mailboxes) for `terms` within `scope` at `now`. */
+/** the MATCH and the WHERE conditions for `terms` within `scope` at `now`. */
 export function compileSqliteSearch(scope: SearchScope, terms: SearchTerm[], now: number): CompiledSearch {
   const where: string[] = [];
   const args: unknown[] = [];
+  // the index narrows by its scope token; the mailbox row decides (owner type, state, expiry)
   if ('mailboxId' in scope) {
-    where.push('m.mailbox_id = ?');
+    where.push('b.id = ?');
     args.push(scope.mailboxId);
   } else {
     where.push(`b.owner_id = ? AND b.owner_type IN (${scope.ownerTypes.map(() => '?').join(', ')})`);
@@ -41,16 +53,10 @@ export function compileSqliteSearch(scope: SearchScope, terms: SearchTerm[], now
   args.push(now);
 
   const text = terms.filter((t) => t.kind === 'text');
-  const positive = text.filter((t) => !t.negated).map(ftsPhrase);
+  const positive = [`scope : ${ftsString(scopeToken(scope))}`, ...text.filter((t) => !t.negated).map(ftsPhrase)];
   const negative = text.filter((t) => t.negated).map(ftsPhrase);
-  if (positive.length > 0) {
-    // FTS5's NOT is binary: (a AND b) NOT (c) NOT (d)
-    where.push('m.rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)');
-    args.push([`(${positive.map((p) => `(${p})`).join(' AND ')})`, ...negative.map((n) => `(${n})`)].join(' NOT '));
-  } else if (negative.length > 0) {
-    where.push('m.rowid NOT IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)');
-    args.push(negative.map((n) => `(${n})`).join(' OR '));
-  }
+  // FTS5's NOT is binary and left-associative: (a AND b) NOT (c) NOT (d)
+  const match = [`(${positive.map((p) => `(${p})`).join(' AND ')})`, ...negative.map((n) => `(${n})`)].join(' NOT ');
 
   for (const t of terms) {
     if (t.kind === 'has_attachment') where.push(t.negated ? "m.attachments_json = '[]'" : "m.attachments_json <> '[]'");
@@ -61,5 +67,5 @@ export function compileSqliteSearch(scope: SearchScope, terms: SearchTerm[], now
       args.push(t.at);
     }
   }
-  return { where, args };
+  return { match, where, args };
 }

@@ -487,12 +487,14 @@ export class SqliteStore implements Store {
 
   async searchMessages(scope: SearchScope, query: SearchQuery, page: SearchPage, now: number): Promise<MessageSummary[]> {
     return this.run(() => {
-      const { where, args } = compileSqliteSearch(scope, query.terms, now);
+      const { match, where, args } = compileSqliteSearch(scope, query.terms, now);
+      // the FTS table drives, newest first (rowid = insertion order = arrival): a page of a
+      // common word is read without visiting its older matches
       const rows = this.sql(
-          `SELECT ${SUMMARY_COLUMNS} FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id
-           WHERE ${where.join(' AND ')} ORDER BY m.received_at DESC, m.id DESC LIMIT ? OFFSET ?`,
+          `SELECT ${SUMMARY_COLUMNS} FROM messages_fts f JOIN messages m ON m.rowid = f.rowid JOIN mailboxes b ON b.id = m.mailbox_id
+           WHERE messages_fts MATCH ? AND ${where.join(' AND ')} ORDER BY f.rowid DESC LIMIT ? OFFSET ?`,
         )
-        .all(...args, page.limit, page.offset) as Row[];
+        .all(match, ...args, page.limit, page.offset) as Row[];
       return rows.map(toSummary);
     });
   }
