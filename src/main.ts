@@ -37,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
     case 'search':
     case 'keys':
     case 'webhooks':
+    case 'export':
       return (await import('./cli/client.js')).client(command, rest);
     case 'mcp':
       return (await import('./cli/mcp.js')).mcp(rest);

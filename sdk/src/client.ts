@@ -7,7 +7,7 @@ import type { WebSocketConstructor } from './events.js';
 import { seg, send, sendJson, type Transport } from './http.js';
 import { Mailbox, type MailboxContext } from './mailbox.js';
 import { Webhooks } from './webhooks.js';
-import type { ApiKeyInfo, CreatedApiKey, DeletedGroup, DomainList, FaultRule, FaultScript, MailboxInfo, SearchResult } from './types.js';
+import type { ApiKeyInfo, CreatedApiKey, DeletedGroup, DomainList, ExportFormat, FaultRule, FaultScript, MailboxInfo, SearchResult } from './types.js';
 
 /** where the server is and who the client is. */
 export interface InboxdOptions {
@@ -223,6 +223,17 @@ export class Inboxd {
   /** the API key owner's outbound webhooks: create, list, get, update, delete, attempts, test, replay. */
   get webhooks(): Webhooks {
     return new Webhooks(this.#ctx.transport);
+  }
+
+  /**
+   * every message of the caller's live mailboxes (one run group with `group`), oldest first per
+   * mailbox: an mbox file (mboxrd), or a zip of one `<address>/<seq>-<id>.eml` per message.
+   *
+   * @throws InboxdError unauthorized (no or bad credentials) | invalid_input
+   */
+  async exportMailboxes(options: { group?: string; format?: ExportFormat } = {}): Promise<Uint8Array> {
+    const res = await send(this.#ctx.transport, 'GET', '/api/v1/mailboxes/export', { query: { group: options.group, format: options.format ?? 'mbox' } });
+    return new Uint8Array(await res.arrayBuffer());
   }
 
   /**

@@ -26,6 +26,7 @@ export type {
   DeletedGroup,
   DeliveryAttempt,
   DomainList,
+  ExportFormat,
   FaultRule,
   FaultRuleInfo,
   FaultScript,

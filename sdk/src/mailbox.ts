@@ -7,7 +7,7 @@
 import { InboxdError, isInboxdError } from './errors.js';
 import { type EventsOptions, streamEvents, type WebSocketConstructor } from './events.js';
 import { type RequestOptions, seg, send, sendJson, type Transport } from './http.js';
-import type { Attachment, DeliveryAttempt, FaultRule, FaultScript, MailboxEvent, MailboxInfo, Message, MessageSummary } from './types.js';
+import type { Attachment, DeliveryAttempt, ExportFormat, FaultRule, FaultScript, MailboxEvent, MailboxInfo, Message, MessageSummary } from './types.js';
 
 /** which messages a wait or a list considers. Text filters are case-insensitive "contains". */
 export interface MessageFilters {
@@ -157,6 +157,17 @@ export class Mailbox {
    */
   async raw(id: string): Promise<Uint8Array> {
     const res = await this.#send('GET', `/messages/${seg(id)}/raw`);
+    return new Uint8Array(await res.arrayBuffer());
+  }
+
+  /**
+   * every message of this mailbox, oldest first: an mbox file (mboxrd), or a zip of one
+   * `<address>/<seq>-<id>.eml` per message, byte-exact.
+   *
+   * @throws InboxdError as `refresh()`
+   */
+  async export(format: ExportFormat = 'mbox'): Promise<Uint8Array> {
+    const res = await this.#send('GET', '/export', { query: { format } });
     return new Uint8Array(await res.arrayBuffer());
   }
 

@@ -7,6 +7,9 @@
 /** how a mailbox was created: anonymously (session token), with an API key, or by an MCP agent. */
 export type OwnerType = 'anonymous' | 'api' | 'mcp';
 
+/** what an export is written as: mbox (mboxrd, one file) or zip (one .eml per message, byte-exact). */
+export type ExportFormat = 'mbox' | 'zip';
+
 /** a mailbox as the server describes it (`GET /api/v1/mailboxes/{address}`). */
 export interface MailboxInfo {
   /** the whole address, lower-case, e.g. `brave-otter-1234@inboxd.test`. */

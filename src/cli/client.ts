@@ -10,11 +10,12 @@
  * Exit codes: 0 done; 1 nothing found (a wait timed out, an empty mailbox); 2 usage error;
  * 3 any other API or network error (its code is printed).
  */
+import { writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { TokenFile, tokenFilePath } from './token-file.js';
 import { type ApiKeyInfo, type WebhookAttempt, type WebhookInfo, DEFAULT_BASE_URL, Inboxd, type InboxdError, isInboxdError, type Mailbox, type MailboxInfo, type Message, type MessageSummary, type SearchResult } from '@inboxd/sdk';
 
-export const CLIENT_COMMANDS = ['create', 'wait', 'read', 'ls', 'rm', 'search', 'keys', 'webhooks'] as const;
+export const CLIENT_COMMANDS = ['create', 'wait', 'read', 'ls', 'rm', 'search', 'keys', 'webhooks', 'export'] as const;
 
 export const CLIENT_HELP = `  inboxd create [--ttl MIN] [--local-part X] [--domain D] [--group G]              create a mailbox; prints its address
   inboxd wait ADDRESS [--from S] [--subject S] [--body S] [--pattern RE2] [--after-seq N]
@@ -29,6 +30,8 @@ export const CLIENT_HELP = `  inboxd create [--ttl MIN] [--local-part X] [--doma
   inboxd webhooks ls | create URL [--mailbox A] [--group G] [--include-message] | rm ID | enable ID | disable ID
               | attempts ID [--limit N] | test ID | replay ID --mailbox A [--since-seq N]
                                                                                    signed webhooks (the secret is printed once)
+  inboxd export [ADDRESS | --group G] [--format mbox|zip] [-o FILE]                 every message as an mbox or a zip of .eml files
+              (no ADDRESS: all your mailboxes); to FILE, or to standard output
   client settings: INBOXD_URL, INBOXD_API_KEY, INBOXD_TOKEN (or --url, --api-key, --token); --json for scripts`;
 
 const EXIT = { ok: 0, notFound: 1, usage: 2, api: 3 } as const;
@@ -66,6 +69,7 @@ const OPTIONS = {
   search: { ...COMMON, limit: { type: 'string' }, offset: { type: 'string' } },
   keys: { ...COMMON, name: { type: 'string' } },
   webhooks: { ...COMMON, mailbox: { type: 'string' }, group: { type: 'string' }, 'include-message': { type: 'boolean' }, limit: { type: 'string' }, 'since-seq': { type: 'string' } },
+  export: { ...COMMON, group: { type: 'string' }, format: { type: 'string' }, output: { type: 'string', short: 'o' } },
 } as const satisfies Record<(typeof CLIENT_COMMANDS)[number], ParseArgsConfig['options']>;
 
 type Values = Record<string, string | boolean | undefined>;
@@ -126,6 +130,9 @@ export async function client(command: (typeof CLIENT_COMMANDS)[number], argv: st
         break;
       case 'webhooks':
         await webhooks(ctx, positionals);
+        break;
+      case 'export':
+        await exportMail(ctx, positionals);
         break;
     }
     return EXIT.ok;
@@ -468,4 +475,21 @@ function describeMessage(m: Message, withBody: boolean): string {
   if (m.parse_error) lines.push(`Parse error: ${m.parse_error}`);
   if (withBody) lines.push('', m.body_text ?? (m.body_html ? '(HTML only: read --json for body_html)' : ''));
   return lines.join('\n');
+}
+
+async function exportMail(ctx: Context, positionals: string[]): Promise<void> {
+  const v = ctx.values;
+  if (positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[1])}`);
+  const format = str(v.format) ?? 'mbox';
+  if (format !== 'mbox' && format !== 'zip') throw new UsageError(`--format must be mbox or zip, not ${JSON.stringify(format)}`);
+  const address = positionals[0];
+  if (address !== undefined && v.group) throw new UsageError('give an ADDRESS or --group, not both');
+  const bytes = address !== undefined ? await mailboxFor(ctx, address).export(format) : await ctx.inboxd.exportMailboxes({ group: str(v.group), format });
+  const file = str(v.output);
+  if (file === undefined) {
+    process.stdout.write(bytes);
+    return;
+  }
+  writeFileSync(file, bytes);
+  process.stderr.write(`wrote ${bytes.byteLength} bytes to ${file}\n`);
 }
