@@ -5,6 +5,7 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
+import { createWebhookTransport } from '../../src/webhooks/sender.js';
 import { startTestServer, type TestServer } from '../support/harness.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 
@@ -144,8 +145,9 @@ describe('managing webhooks', () => {
     expect((await s.api('GET', '/api/v1/webhooks', { token: alice.key })).body).toEqual([]);
   });
 
-  it('refuses a target on a private address when private targets are not allowed (the production default)', async () => {
-    const strict = await startTestServer({ webhook_allow_private: false, roles: ['api', 'smtp'] });
+  it('refuses a target on a private address in production mode (INBOXD_WEBHOOK_ALLOW_PRIVATE defaults to false there)', async () => {
+    const strict = await startTestServer({ env: 'production', ses_topic_arns: 'arn:aws:sns:us-east-1:123456789012:inboxd-inbound', roles: ['api', 'smtp'] });
+    expect(strict.inboxd.config.webhook_allow_private).toBe(false);
     try {
       const user = await strict.userWithKey('pro');
       for (const url of [rx.url, 'http://169.254.169.254/latest/meta-data', 'http://[::1]:9/x', 'http://localhost:9/x', 'http://10.1.2.3/x']) {
@@ -156,5 +158,21 @@ describe('managing webhooks', () => {
     } finally {
       await strict.close();
     }
+  });
+
+  it('checks the target again before every attempt: a private one is never connected to, and redirects are not followed', async () => {
+    const before = rx.received.length;
+    const req = { id: 'msg_x', timestamp: Math.floor(Date.now() / 1000), body: '{"event":"webhook_test"}', secret: 'whsec_' + Buffer.alloc(32).toString('base64') };
+    const strict = createWebhookTransport({ allowPrivate: false, connectTimeoutMs: 1000, timeoutMs: 2000 });
+    const refused = await strict.send({ ...req, url: rx.url.replace('127.0.0.1', 'localhost') });
+    expect(refused).toMatchObject({ status: null, error: expect.stringContaining('non-public address') });
+    expect(rx.received.length).toBe(before);
+
+    const open = createWebhookTransport({ allowPrivate: true, connectTimeoutMs: 1000, timeoutMs: 2000 });
+    rx.answer = 302;
+    const redirect = await open.send({ ...req, url: rx.url.replace('127.0.0.1', 'localhost') });
+    expect(redirect).toMatchObject({ status: 302, error: null });
+    expect(rx.received.length).toBe(before + 1);
+    expect(rx.received.at(-1)!.headers['webhook-id']).toBe('msg_x');
   });
 });

@@ -19,6 +19,8 @@ export interface WebhookReceiver {
   received: ReceivedWebhook[];
   /** the status of the next answers (default 200); a function sees each request. */
   answer: number | ((r: Omit<ReceivedWebhook, 'status'>) => number);
+  /** while true, requests are recorded but never answered (a receiver that hangs). */
+  hold: boolean;
   /** resolves once `count` requests matching `pred` have come (throws after `ms`). */
   waitFor(count: number, pred?: (r: ReceivedWebhook) => boolean, ms?: number): Promise<ReceivedWebhook[]>;
   close(): Promise<void>;
@@ -39,14 +41,22 @@ export async function startWebhookReceiver(port = 0): Promise<WebhookReceiver> {
         json = null;
       }
       const seen = { headers: req.headers, body, json };
+      if (receiver.hold) {
+        received.push({ ...seen, status: 0 });
+        res.on('error', () => undefined);
+        return wake();
+      }
       const status = typeof receiver.answer === 'function' ? receiver.answer(seen) : receiver.answer;
       received.push({ ...seen, status });
       res.writeHead(status, { 'content-type': 'text/plain' }).end('ok');
-      const w = waiters;
-      waiters = [];
-      for (const f of w) f();
+      wake();
     });
   });
+  function wake() {
+    const w = waiters;
+    waiters = [];
+    for (const f of w) f();
+  }
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const actual = (server.address() as AddressInfo).port;
   const receiver: WebhookReceiver = {
@@ -54,6 +64,7 @@ export async function startWebhookReceiver(port = 0): Promise<WebhookReceiver> {
     port: actual,
     received,
     answer: 200,
+    hold: false,
     async waitFor(count, pred = () => true, ms = 10_000) {
       const deadline = Date.now() + ms;
       for (;;) {
