@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM } from '../../examples/playwright-signup/signup.js';
+import { SKIP_BROWSER, warnBrowserNotRun } from '../support/browser.js';
 import { ensureServerBuilt, repoRoot as root } from '../support/built.js';
 
 const run = promisify(execFile);
@@ -43,6 +44,7 @@ describe('testing recipes (docs/testing.md)', () => {
   });
 
   it('Playwright Test: the inboxd/playwright `mailbox` fixture drives a sign-up in Chromium', { timeout: 160_000 }, async () => {
+    if (SKIP_BROWSER) return warnBrowserNotRun('Playwright Test recipe (examples/testing/playwright)');
     expect(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set INBOXD_CHROMIUM)`).toBe(true);
     const out = await runner([bin('@playwright/test', 'cli.js'), 'test', '-c', 'examples/testing/playwright']);
     expect(out).toMatch(/1 passed/);

@@ -33,15 +33,18 @@ export function describeBrowser(title: string, body: () => void): void {
     return;
   }
   describe(title, () => {
-    it(`browser suite NOT RUN: Chromium not found at ${CHROMIUM}`, () => {
-      const line = '!'.repeat(78);
-      console.warn(
-        `\n${line}\n!! browser suite NOT RUN: ${title}\n!! Chromium was not found at ${CHROMIUM}, so these tests did not run.\n` +
-          `!! Install it (bash scripts/ensure-chromium.sh, or apt-get install -y chromium) or set INBOXD_CHROMIUM;\n` +
-          `!! CI always runs them (INBOXD_REQUIRE_BROWSER=1 makes a missing Chromium fail).\n${line}\n`,
-      );
-    });
+    it(`browser suite NOT RUN: Chromium not found at ${CHROMIUM}`, () => warnBrowserNotRun(title));
   });
+}
+
+/** the loud warning a browser test prints when it is left out (SKIP_BROWSER). */
+export function warnBrowserNotRun(title: string): void {
+  const line = '!'.repeat(78);
+  console.warn(
+    `\n${line}\n!! browser test NOT RUN: ${title}\n!! Chromium was not found at ${CHROMIUM}, so it did not run.\n` +
+      `!! Install it (bash scripts/ensure-chromium.sh, or apt-get install -y chromium) or set INBOXD_CHROMIUM;\n` +
+      `!! CI always runs it (INBOXD_REQUIRE_BROWSER=1 makes a missing Chromium fail).\n${line}\n`,
+  );
 }
 
 export interface Browser {
