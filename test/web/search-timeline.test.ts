@@ -1,6 +1,7 @@
 // Search and the delivery timeline in a real browser (Debian's Chromium via playwright-core),
-// issue #16 items 3 and 4: a refused attempt (552 at the end of DATA) and an accepted one appear
-// beside the mailbox's messages with the SMTP answer; the header's search box finds mail in the
+// issue #16 items 3 and 4: a refused attempt (552 at the end of DATA), an accepted one and a
+// faulted one (the mailbox's fault script answering 451 at RCPT) appear beside the mailbox's
+// messages with the SMTP answer; the header's search box finds mail in the
 // mailboxes this browser holds, never in another's, opens a match, and explains a bad query.
 // A missing build fails; a missing browser is a loud NOT RUN (a failure in CI: test/support/browser.ts).
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -88,6 +89,27 @@ describeBrowser('delivery timeline in the inbox', () => {
     expect(await accepted.textContent()).toMatch(/250 2\.0\.0/);
     // newest first: the accepted attempt above the refused one
     expect(await page.locator('#delivery-list li').first().getAttribute('data-outcome')).toBe('accepted');
+
+    // the browser holds the mailbox's session token; a fault script answers the next RCPT with 451
+    const token = await page.evaluate((a) => (JSON.parse(localStorage.getItem('inboxd.mailboxes') ?? '[]') as { address: string; token: string }[]).find((m) => m.address === a)!.token, address);
+    const put = await s.api('PUT', `/api/v1/mailboxes/${address}/faults`, { token, body: { rules: [{ stage: 'rcpt', reply: '451 4.3.0 Try again later', times: 1 }] } });
+    expect(put.status).toBe(200);
+    const c = await rawSmtp(s.smtpPort);
+    try {
+      expect(await c.reply()).toMatch(/^220 /);
+      await c.cmd('EHLO retry.example');
+      expect(await c.cmd('MAIL FROM:<retry@example.com>')).toMatch(/^250 /);
+      expect(await c.cmd(`RCPT TO:<${address}>`)).toBe('451 4.3.0 Try again later');
+    } finally {
+      c.close();
+    }
+    await s.inboxd.timeline.flush();
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const faulted = page.locator('#delivery-list li[data-outcome="fault"]');
+    await faulted.waitFor();
+    expect(await faulted.textContent()).toContain('faulted');
+    expect(await faulted.textContent()).toContain('451 4.3.0 Try again later');
+    expect(await faulted.textContent()).toContain("this mailbox's fault script at RCPT (used 1 of 1)");
     await page.screenshot({ path: join(SHOTS, 'delivery-timeline.png') });
   });
 });

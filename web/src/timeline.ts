@@ -64,6 +64,7 @@ export class DeliveryTimeline {
             a.reason ? ` · ${a.reason}` : null,
             a.size !== null ? ` · ${a.size} bytes` : null,
             a.source === 'ses' ? ' · via SES' : null,
+            a.fault ? ` · ${a.fault.scope === 'group' ? "the run group's" : 'this mailbox\'s'} fault script at ${a.fault.stage.toUpperCase()} (used ${a.fault.used}${a.fault.times === null ? '' : ` of ${a.fault.times}`})` : null,
           ),
         ),
       ),
