@@ -702,5 +702,74 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       await expect(store.runExclusive(name, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
       expect(await store.runExclusive(name, async () => 'after')).toBe('after');
     });
+
+    // ── webhooks (#15) ─────────────────────────────────────────────────────────────────────────
+
+    it('writes an outbox row per matching enabled endpoint with the message; claims lease rows to one caller; finishing moves them', async () => {
+      const ownerId = `owner-${uniq()}`;
+      const mb = await store.createMailbox(newMailbox({ ownerId, group: 'g1' }), rules());
+      const other = await store.createMailbox(newMailbox({ ownerId }), rules());
+      const hook = (id: string, over: Partial<Parameters<Store['createWebhook']>[0]> = {}) =>
+        store.createWebhook({
+          id: `wh_${id}_${uniq()}`, ownerId, url: 'http://127.0.0.1:9/x', secret: 'whsec_AAAA', events: ['new_message'], mailbox: null, group: null,
+          includeMessage: false, enabled: true, disabledReason: null, createdAt: now, updatedAt: now, lastSuccessAt: null, ...over,
+        });
+      const all = await hook('all');
+      const byMailbox = await hook('mb', { mailbox: mb.address });
+      await hook('group', { group: 'other-group' });
+      await hook('off', { enabled: false });
+      await store.createWebhook({ ...all, id: `wh_stranger_${uniq()}`, ownerId: `owner-${uniq()}` });
+
+      const [ins] = await store.insertMessages([newMessage(mb.id)]);
+      expect(ins!.webhooks).toBe(2);
+      const [ins2] = await store.insertMessages([newMessage(other.id)]);
+      expect(ins2!.webhooks).toBe(1);
+
+      const at = now + MINUTE;
+      expect(await store.hasDueWebhookDeliveries(at)).toBe(true);
+      const mine = [all.id, byMailbox.id];
+      const skip = (await store.listWebhooks(ownerId)).map((w) => w.id).filter((id) => !mine.includes(id));
+      const first = await store.claimWebhookDeliveries(at, 10, at + MINUTE, skip);
+      const ours = first.filter((d) => mine.includes(d.webhookId));
+      expect(ours).toHaveLength(3);
+      const forMb = ours.filter((d) => d.messageId === ins!.id);
+      expect(forMb).toHaveLength(2);
+      expect(JSON.parse(forMb[0]!.eventJson)).toMatchObject({ event: 'new_message', message_id: ins!.id, seq: 1, address: mb.address, subject: 'Your code' });
+      // leased: nobody else gets them until the lease ends, then anyone does
+      expect((await store.claimWebhookDeliveries(at, 10, at + MINUTE, skip)).filter((d) => mine.includes(d.webhookId))).toEqual([]);
+      const again = await store.claimWebhookDeliveries(at + 2 * MINUTE, 10, at + 3 * MINUTE, skip);
+      expect(again.filter((d) => mine.includes(d.webhookId)).map((d) => d.id).sort()).toEqual(ours.map((d) => d.id).sort());
+
+      const d = forMb[0]!;
+      const t = at + 2 * MINUTE;
+      await store.finishWebhookAttempt({
+        attempt: { id: `att_${uniq()}`, webhookId: d.webhookId, eventId: d.id, attempt: 1, at: t, statusCode: 500, error: null, latencyMs: 12, nextRetryAt: t + 5_000 },
+        state: 'pending',
+        disable: null,
+      });
+      const [attempt] = await store.listWebhookAttempts(d.webhookId, 10, 0);
+      expect(attempt).toMatchObject({ eventId: d.id, attempt: 1, statusCode: 500, nextRetryAt: t + 5_000 });
+      // not due before its retry time; due (with one attempt made) after
+      expect((await store.claimWebhookDeliveries(t + 1_000, 10, t + MINUTE, skip)).some((x) => x.id === d.id)).toBe(false);
+      const retry = (await store.claimWebhookDeliveries(t + 6_000, 10, t + MINUTE, skip)).find((x) => x.id === d.id);
+      expect(retry?.attempts).toBe(1);
+      await store.finishWebhookAttempt({
+        attempt: { id: `att_${uniq()}`, webhookId: d.webhookId, eventId: d.id, attempt: 2, at: t + 6_000, statusCode: 410, error: null, latencyMs: 3, nextRetryAt: null },
+        state: 'failed',
+        disable: 'the receiver answered 410 Gone',
+      });
+      expect(await store.getWebhook(d.webhookId)).toMatchObject({ enabled: false, disabledReason: 'the receiver answered 410 Gone' });
+
+      // a replay of a message already queued keeps its id and makes it due again
+      await store.enqueueWebhookEvents([{ ...{ id: `msg_new_${uniq()}`, webhookId: d.webhookId, eventType: 'new_message', mailboxId: mb.id, messageId: ins!.id, seq: 1, eventJson: d.eventJson, createdAt: t } }], t + 7_000);
+      await store.updateWebhook(d.webhookId, { enabled: true, disabledReason: null }, t + 7_000);
+      const replayed = (await store.claimWebhookDeliveries(t + 7_000, 10, t + MINUTE, skip)).find((x) => x.messageId === ins!.id && x.webhookId === d.webhookId);
+      expect(replayed).toMatchObject({ id: d.id, attempts: 0 });
+
+      expect(await store.pruneWebhookAttempts(t + 8 * DAY, 7 * DAY)).toBeGreaterThanOrEqual(2);
+      expect(await store.listWebhookAttempts(d.webhookId, 10, 0)).toEqual([]);
+      expect(await store.deleteWebhook(d.webhookId)).toBe(true);
+      expect(await store.getWebhook(d.webhookId)).toBeNull();
+    });
   });
 }

@@ -100,8 +100,8 @@ function insertStatement(rows: { id: string; seq: number; m: NewMessage }[], box
   const json = new Map<object, string[]>();
   const messages = rows.map((r) => `(${messageValues(r.id, r.seq, r.m, json).map(param).join(', ')})`);
   const raws = rows.map((r) => `(${param(r.id)}, ${param(r.m.raw)})`);
-  // the webhook outbox rows (#15) commit with their messages; the foreign key to webhooks is
-  // checked against rows read in this transaction (an endpoint deleted meanwhile fails the batch, which is retried)
+  // the webhook outbox rows (#15) commit with their messages; the endpoints they point at were
+  // read FOR SHARE in this transaction, so a concurrent DELETE of one waits for this commit
   const hooks = outbox.map(
     (e) => `(${param(e.id)}, ${param(e.webhookId)}, 'new_message', ${param(e.mailboxId)}, ${param(e.messageId)}, ${param(e.seq)}::bigint, ${param(e.eventJson)}, ${param(e.createdAt)}::bigint, ${param(e.createdAt)}::bigint)`,
   );
@@ -548,7 +548,7 @@ export class PostgresStore implements Store {
         `BEGIN; SELECT id, active, expires_at, message_count, last_seq, address, group_label FROM mailboxes WHERE id IN (${idList}) ORDER BY id FOR UPDATE; ` +
           `SELECT w.id, b.id AS mailbox_id FROM webhooks w JOIN mailboxes b ON b.owner_id = w.owner_id AND b.owner_type <> 'anonymous' ` +
           `WHERE b.id IN (${idList}) AND w.enabled AND (w.mailbox IS NULL OR w.mailbox = b.address) AND (w.group_label IS NULL OR w.group_label = b.group_label) ` +
-          `AND (',' || w.events || ',') LIKE '%,new_message,%' ORDER BY w.id`,
+          `AND (',' || w.events || ',') LIKE '%,new_message,%' ORDER BY w.id FOR SHARE OF w`,
       )) as unknown as pg.QueryResult[];
       const boxes = new Map(
         (results[1]!.rows as Row[]).map((r) => [
