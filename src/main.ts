@@ -38,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
     case 'keys':
     case 'webhooks':
     case 'export':
+    case 'faults':
       return (await import('./cli/client.js')).client(command, rest);
     case 'mcp':
       return (await import('./cli/mcp.js')).mcp(rest);

@@ -99,6 +99,7 @@ export async function startInboxd(config: Config, options: StartOptions = {}): P
   metrics.gauge('inboxd_parser_queue_depth', 'MIME parses waiting for a free worker', () => parser.queueDepth());
   const core: CoreDeps = { store, bus, clock, log, mime, metrics, settings: coreSettings(config) };
   const timeline = createTimeline(core);
+  core.timeline = timeline;
   const delivery = createDelivery(core, timeline);
   const roles = new Set(config.roles);
 

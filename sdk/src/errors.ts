@@ -4,6 +4,7 @@
  * there was no usable answer (network failure, a non-JSON reply). Match on `code`, never on
  * `message`.
  */
+import type { DeliveryAttempt, MessageSummary, NearMiss } from './types.js';
 
 /**
  * every error code the server answers with, in the order of the server's registry. Kept equal to
@@ -70,6 +71,15 @@ export class InboxdError extends Error {
   readonly details: Readonly<Record<string, unknown>>;
   /** seconds to wait before retrying, from `Retry-After`, when the server sent one. */
   readonly retryAfter: number | undefined;
+  /**
+   * `wait_timeout`: messages that arrived during or before the wait but did not match its
+   * filters, newest first (at most 10), each with the filters it `failed`.
+   */
+  readonly arrived: NearMiss[] | undefined;
+  /** `wait_timeout`: the mailbox's refused or faulted delivery attempts, newest first (at most 10). */
+  readonly refused: DeliveryAttempt[] | undefined;
+  /** `unexpected_message` (expectNoMessage): the message that arrived. */
+  readonly unexpected: MessageSummary | undefined;
 
   /**
    * @param code the stable error code
@@ -85,6 +95,9 @@ export class InboxdError extends Error {
     this.status = status;
     this.details = details;
     this.retryAfter = options.retryAfter;
+    this.arrived = Array.isArray(details.arrived) ? (details.arrived as NearMiss[]) : undefined;
+    this.refused = Array.isArray(details.refused) ? (details.refused as DeliveryAttempt[]) : undefined;
+    this.unexpected = typeof details.unexpected === 'object' && details.unexpected !== null ? (details.unexpected as MessageSummary) : undefined;
   }
 }
 

@@ -40,6 +40,7 @@ export type {
   MessageHeader,
   MessageLink,
   MessageSummary,
+  NearMiss,
   NewMessageEvent,
   OwnerType,
   SearchResult,

@@ -169,6 +169,12 @@ export interface DeliveryAttempt {
   fault: FaultRuleInfo | null;
 }
 
+/** a message that arrived during or before a wait but did not match it (`InboxdError.arrived`). */
+export interface NearMiss extends MessageSummary {
+  /** the wait filters it did not match. */
+  failed: ('from' | 'subject' | 'body' | 'pattern')[];
+}
+
 /** where a fault rule acts: at RCPT TO (that recipient only) or at the end of DATA. */
 export type FaultStage = 'rcpt' | 'data';
 

@@ -13,9 +13,9 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { TokenFile, tokenFilePath } from './token-file.js';
-import { type ApiKeyInfo, type WebhookAttempt, type WebhookInfo, DEFAULT_BASE_URL, Inboxd, type InboxdError, isInboxdError, type Mailbox, type MailboxInfo, type Message, type MessageSummary, type SearchResult } from '@inboxd/sdk';
+import { type ApiKeyInfo, type WebhookAttempt, type WebhookInfo, DEFAULT_BASE_URL, type FaultRule, type FaultScript, Inboxd, type InboxdError, isInboxdError, type Mailbox, type MailboxInfo, type Message, type MessageSummary, type SearchResult } from '@inboxd/sdk';
 
-export const CLIENT_COMMANDS = ['create', 'wait', 'read', 'ls', 'rm', 'search', 'keys', 'webhooks', 'export'] as const;
+export const CLIENT_COMMANDS = ['create', 'wait', 'read', 'ls', 'rm', 'search', 'keys', 'webhooks', 'export', 'faults'] as const;
 
 export const CLIENT_HELP = `  inboxd create [--ttl MIN] [--local-part X] [--domain D] [--group G]              create a mailbox; prints its address
   inboxd wait ADDRESS [--from S] [--subject S] [--body S] [--pattern RE2] [--after-seq N]
@@ -32,6 +32,8 @@ export const CLIENT_HELP = `  inboxd create [--ttl MIN] [--local-part X] [--doma
                                                                                    signed webhooks (the secret is printed once)
   inboxd export [ADDRESS | --group G] [--format mbox|zip] [-o FILE]                 every message as an mbox or a zip of .eml files
               (no ADDRESS: all your mailboxes); to FILE, or to standard output
+  inboxd faults ADDRESS | faults set ADDRESS RULES | faults rm ADDRESS                SMTP fault script of a mailbox (or --group G instead
+              RULES: JSON, e.g. '[{"stage":"rcpt","reply":"451 4.3.0 Try again later","times":2}]'   of ADDRESS: a run group's)
   client settings: INBOXD_URL, INBOXD_API_KEY, INBOXD_TOKEN (or --url, --api-key, --token); --json for scripts`;
 
 const EXIT = { ok: 0, notFound: 1, usage: 2, api: 3 } as const;
@@ -68,6 +70,7 @@ const OPTIONS = {
   rm: { ...COMMON, group: { type: 'string' } },
   search: { ...COMMON, limit: { type: 'string' }, offset: { type: 'string' } },
   keys: { ...COMMON, name: { type: 'string' } },
+  faults: { ...COMMON, group: { type: 'string' } },
   webhooks: { ...COMMON, mailbox: { type: 'string' }, group: { type: 'string' }, 'include-message': { type: 'boolean' }, limit: { type: 'string' }, 'since-seq': { type: 'string' } },
   export: { ...COMMON, group: { type: 'string' }, format: { type: 'string' }, output: { type: 'string', short: 'o' } },
 } as const satisfies Record<(typeof CLIENT_COMMANDS)[number], ParseArgsConfig['options']>;
@@ -133,6 +136,9 @@ export async function client(command: (typeof CLIENT_COMMANDS)[number], argv: st
         break;
       case 'export':
         await exportMail(ctx, positionals);
+        break;
+      case 'faults':
+        await faults(ctx, positionals);
         break;
     }
     return EXIT.ok;
@@ -250,7 +256,7 @@ async function wait(ctx: Context, positionals: string[]): Promise<void> {
       timeoutMs: timeoutS * 1000,
     });
   } catch (err) {
-    if (isInboxdError(err, 'wait_timeout')) throw new NothingFound(`no message matched within ${timeoutS} s`);
+    if (isInboxdError(err, 'wait_timeout')) throw new NothingFound(`no message matched within ${timeoutS} s${explainTimeout(err)}`);
     throw err;
   }
   if (v.code) {
@@ -363,6 +369,58 @@ async function keys(ctx: Context, positionals: string[]): Promise<void> {
     default:
       throw new UsageError('keys ls | keys create [--name N] | keys rm ID');
   }
+}
+
+/** what a timed-out wait saw: the near misses and the refused attempts, one line each (stderr). */
+function explainTimeout(err: InboxdError): string {
+  const lines: string[] = [];
+  if (err.arrived?.length) {
+    lines.push('arrived but did not match (newest first):');
+    for (const m of err.arrived) lines.push(`  #${m.seq} ${JSON.stringify(m.subject ?? '')} from ${m.from ?? '(none)'}, ${m.received_at} — failed ${m.failed.join(', ')}`);
+  }
+  if (err.refused?.length) {
+    lines.push('refused or faulted attempts (newest first):');
+    for (const a of err.refused) lines.push(`  ${a.at} ${a.outcome}: ${a.response}${a.envelope_from ? ` (from ${a.envelope_from})` : ''}`);
+  }
+  if (lines.length === 0) lines.push('nothing arrived and nothing was refused');
+  return `\n${lines.join('\n')}`;
+}
+
+const FAULTS_USAGE = 'faults ADDRESS | faults set ADDRESS RULES_JSON | faults rm ADDRESS (or --group G instead of ADDRESS)';
+
+async function faults(ctx: Context, positionals: string[]): Promise<void> {
+  const group = str(ctx.values.group);
+  const [first, ...rest] = positionals;
+  const action = first === 'set' || first === 'rm' || first === 'get' ? first : 'get';
+  const args = action === first ? rest : positionals;
+  const target = group ?? args.shift();
+  if (target === undefined) throw new UsageError(FAULTS_USAGE);
+  let rules: FaultRule[] | undefined;
+  if (action === 'set') {
+    const raw = args.shift();
+    if (raw === undefined) throw new UsageError('faults set needs the rules as JSON, e.g. \'[{"stage":"rcpt","reply":"451 4.3.0 Try again later","times":2}]\'');
+    try {
+      const parsed = JSON.parse(raw) as unknown;
+      rules = (Array.isArray(parsed) ? parsed : (parsed as { rules?: unknown }).rules) as FaultRule[];
+    } catch {
+      throw new UsageError(`the rules are not JSON: ${raw}`);
+    }
+  }
+  if (args.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args[0])}`);
+  if (group !== undefined && !ctx.apiKey) throw new UsageError("a group's fault script needs an API key (INBOXD_API_KEY or --api-key)");
+  const mailbox = group === undefined ? mailboxFor(ctx, target) : null;
+  let script: FaultScript | null;
+  if (action === 'set') script = mailbox ? await mailbox.setFaults(rules!) : await ctx.inboxd.setGroupFaults(target, rules!);
+  else if (action === 'rm') {
+    if (mailbox) await mailbox.clearFaults();
+    else await ctx.inboxd.clearGroupFaults(target);
+    script = null;
+  } else script = mailbox ? await mailbox.getFaults() : await ctx.inboxd.getGroupFaults(target);
+  if (script === null) return out(ctx.json ? json({ deleted: true }) : `fault script of ${target} deleted`);
+  if (ctx.json) return out(json(script));
+  const rule = (r: FaultScript['rules'][number]) =>
+    `${r.stage}  ${r.reply ?? (r.delay_ms !== undefined ? `delay ${r.delay_ms} ms` : 'disconnect')}  used ${r.used}${r.times === null ? ' (until deleted)' : ` of ${r.times}`}`;
+  out(script.rules.map(rule).join('\n') || `(no fault script on ${target})`);
 }
 
 const WEBHOOKS_USAGE = 'webhooks ls | create URL | rm ID | enable ID | disable ID | attempts ID | test ID | replay ID --mailbox A';

@@ -82,7 +82,7 @@ ${SERVER_FLAGS}`,
   mcp: () => MCP_USAGE,
 };
 
-const CLIENT_COMMANDS = new Set(['create', 'wait', 'read', 'ls', 'rm', 'search', 'keys', 'webhooks', 'export']);
+const CLIENT_COMMANDS = new Set(['create', 'wait', 'read', 'ls', 'rm', 'search', 'keys', 'webhooks', 'export', 'faults']);
 
 const clientHelp = async () => (await import('./client.js')).CLIENT_HELP;
 

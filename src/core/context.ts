@@ -39,6 +39,8 @@ export interface MimePort {
 }
 
 export interface CoreDeps {
+  /** this node's delivery-timeline writer: a timed-out wait flushes it before reading the timeline. */
+  timeline?: { flush(): Promise<void> };
   store: Store;
   bus: Bus;
   clock: Clock;

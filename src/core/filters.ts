@@ -26,6 +26,19 @@ const lower = (s: string | null | undefined) => (s ?? '').slice(0, MAX_SEARCH_CH
  * @throws DomainError invalid_input for a pattern RE2 cannot compile or one that is too long.
  */
 export function compileFilter(f: MessageFilter): (m: Message) => boolean {
+  const explain = explainFilter(f);
+  return (m) => explain(m).length === 0;
+}
+
+/** a filter criterion by its query name. */
+export type FilterName = 'from' | 'subject' | 'body' | 'pattern';
+
+/**
+ * compiles a filter into "which criteria does this message fail" (empty = it matches): a timed-out
+ * wait names, for each near miss, the filter that turned it away.
+ * @throws DomainError as compileFilter
+ */
+export function explainFilter(f: MessageFilter): (m: Message) => FilterName[] {
   let re: RE2JS | null = null;
   if (f.pattern !== undefined && f.pattern !== '') {
     if (f.pattern.length > MAX_PATTERN_LENGTH) throw new DomainError('invalid_input', `pattern is longer than ${MAX_PATTERN_LENGTH} characters`);
@@ -39,12 +52,13 @@ export function compileFilter(f: MessageFilter): (m: Message) => boolean {
   const subject = f.subject ? f.subject.toLowerCase() : null;
   const body = f.body ? f.body.toLowerCase() : null;
   return (m) => {
-    if (from && !`${lower(m.from?.address)} ${lower(m.from?.name)}`.includes(from)) return false;
-    if (subject && !lower(m.subject).includes(subject)) return false;
+    const failed: FilterName[] = [];
+    if (from && !`${lower(m.from?.address)} ${lower(m.from?.name)}`.includes(from)) failed.push('from');
+    if (subject && !lower(m.subject).includes(subject)) failed.push('subject');
     const text = body || re ? (m.bodyText ?? '').slice(0, MAX_SEARCH_CHARS) : '';
-    if (body && !text.toLowerCase().includes(body) && !lower(m.bodyHtml).includes(body)) return false;
-    if (re && !re.matcher(m.subject ?? '').find() && !re.matcher(text).find()) return false;
-    return true;
+    if (body && !text.toLowerCase().includes(body) && !lower(m.bodyHtml).includes(body)) failed.push('body');
+    if (re && !re.matcher(m.subject ?? '').find() && !re.matcher(text).find()) failed.push('pattern');
+    return failed;
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { type ErrorCode, isDomainError } from '../core/errors.js';
+import { presentErrorDetails } from '../presenters/error.js';
 
 /** exhaustive: adding an ErrorCode without a status fails to compile. */
 export const HTTP_STATUS = {
@@ -58,7 +59,7 @@ export function sendError(reply: FastifyReply, code: ErrorCode, message: string,
   if (code === 'storage_unavailable' || code === 'address_unavailable' || code === 'server_busy') reply.header('Retry-After', '5');
   // another node (or this one, restarted) answers the retry; the connection is not kept
   if (code === 'shutting_down') reply.header('Retry-After', '1').header('Connection', 'close');
-  return reply.code(status).type('application/json; charset=utf-8').send(errorBody(code, message, details));
+  return reply.code(status).type('application/json; charset=utf-8').send(errorBody(code, message, presentErrorDetails(details)));
 }
 
 const PLACE: Record<string, string> = { querystring: 'query parameter', body: 'body field', params: 'path parameter', headers: 'header' };

@@ -73,7 +73,7 @@ describe('inboxd client commands', { timeout: 90_000 }, () => {
     const r = await runInboxd(['wait', address, '--after-seq', '1', '--timeout', '1', '--code'], env);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('inboxd wait: no message matched within 1 s\n');
+    expect(r.stderr).toBe('inboxd wait: no message matched within 1 s\nnothing arrived and nothing was refused\n');
   });
 
   it('read, ls and rm a message and the mailbox', async () => {
