@@ -3,42 +3,27 @@
 // caught mail appears live without a reload and opens; the home page's create button uses the
 // API key loaded in the browser (issue #13.1, #13.5). A missing build fails; a missing browser is a
 // loud NOT RUN (a failure in CI: test/support/browser.ts).
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { defaultWebDistDir } from '../../src/http/routes/web.js';
-import { describeBrowser, SKIP_BROWSER } from '../support/browser.js';
+import { type Browser, describeBrowser, launchBrowser, SKIP_BROWSER } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/harness.js';
 
-const CHROMIUM = process.env.INBOXD_CHROMIUM ?? '/usr/bin/chromium';
 
 let s: TestServer;
-let context: BrowserContext;
+let browser: Browser | undefined;
 let page: Page;
-let profileDir: string;
 
 beforeAll(async () => {
   if (SKIP_BROWSER) return;
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: bash scripts/ensure-chromium.sh`);
-  if (!existsSync(join(defaultWebDistDir(), 'index.html'))) throw new Error(`web UI not built: run npm run build before these tests`);
   s = await startTestServer({ env: 'development' }, { seededPlans: true });
-  profileDir = mkdtempSync(join(tmpdir(), 'inboxd-chromium-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: false,
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 860 },
-  });
-  page = context.pages()[0] ?? (await context.newPage());
+  browser = await launchBrowser();
+  page = browser.page;
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await s?.close();
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
 });
 
 async function appSends(to: string, subject: string): Promise<void> {

@@ -4,20 +4,19 @@
 // Screenshots go to test-results/web/. A missing build fails; a missing browser is a loud NOT RUN
 // (a failure in CI, where INBOXD_REQUIRE_BROWSER=1: test/support/browser.ts).
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultWebDistDir, webRoutes } from '../../src/http/routes/web.js';
-import { describeBrowser, SKIP_BROWSER } from '../support/browser.js';
+import { type Browser, describeBrowser, launchBrowser, SKIP_BROWSER } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/harness.js';
 
-const CHROMIUM = process.env.INBOXD_CHROMIUM ?? '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SHOTS = join(ROOT, 'test-results/web');
 
@@ -80,34 +79,20 @@ function hostileHtml(c: string): string {
 
 let s: TestServer;
 let counter: Counter;
-let context: BrowserContext;
+let browser: Browser | undefined;
 let page: Page;
-let profileDir: string;
 const dialogs: string[] = [];
 
 beforeAll(async () => {
-  if (!SKIP_BROWSER && !existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}. Install Debian's package: bash scripts/ensure-chromium.sh (apt-get install -y chromium). Never run "playwright install".`);
-  }
-  if (!existsSync(join(defaultWebDistDir(), 'index.html'))) {
-    throw new Error(`web UI not built (${defaultWebDistDir()} has no index.html): run npm run build before these tests`);
-  }
+  // the serving tests need the build even when the browser ones are left out
+  if (!existsSync(join(defaultWebDistDir(), 'index.html'))) throw new Error(`web UI not built (${defaultWebDistDir()} has no index.html): run npm run build before these tests`);
   mkdirSync(SHOTS, { recursive: true });
   s = await startTestServer();
   counter = await startCounter();
   // the serving tests below need no browser; the Chromium ones are left out, loudly
   if (SKIP_BROWSER) return;
-  profileDir = mkdtempSync(join(tmpdir(), 'inboxd-chromium-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    // the flag below picks the headless mode; Playwright's own switch would add a second one
-    headless: false,
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 860 },
-    acceptDownloads: true,
-    colorScheme: 'light',
-  });
-  page = context.pages()[0] ?? (await context.newPage());
+  browser = await launchBrowser({ acceptDownloads: true });
+  page = browser.page;
   page.on('dialog', (d) => {
     dialogs.push(`${d.type()}: ${d.message()}`);
     // our own "delete this mailbox?" confirm is the only dialog the app opens
@@ -116,10 +101,9 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await counter?.close();
   await s?.close();
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
 });
 
 describe('web UI serving', () => {

@@ -4,45 +4,32 @@
 // messages with the SMTP answer; the header's search box finds mail in the
 // mailboxes this browser holds, never in another's, opens a match, and explains a bad query.
 // A missing build fails; a missing browser is a loud NOT RUN (a failure in CI: test/support/browser.ts).
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { defaultWebDistDir } from '../../src/http/routes/web.js';
-import { describeBrowser, SKIP_BROWSER } from '../support/browser.js';
+import { type Browser, describeBrowser, launchBrowser, SKIP_BROWSER } from '../support/browser.js';
 import { rawSmtp, startTestServer, type TestServer } from '../support/harness.js';
 
-const CHROMIUM = process.env.INBOXD_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = join(fileURLToPath(new URL('../../', import.meta.url)), 'test-results/web');
 
 let s: TestServer;
-let context: BrowserContext;
+let browser: Browser | undefined;
 let page: Page;
-let profileDir: string;
 let address: string;
 
 beforeAll(async () => {
   if (SKIP_BROWSER) return;
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: bash scripts/ensure-chromium.sh`);
-  if (!existsSync(join(defaultWebDistDir(), 'index.html'))) throw new Error('web UI not built: run npm run build before these tests');
   mkdirSync(SHOTS, { recursive: true });
   s = await startTestServer({ smtp_max_message_bytes: 10_000 });
-  profileDir = mkdtempSync(join(tmpdir(), 'inboxd-chromium-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: false,
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 860 },
-  });
-  page = context.pages()[0] ?? (await context.newPage());
+  browser = await launchBrowser();
+  page = browser.page;
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await s?.close();
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
 });
 
 /** an attempt refused at the end of DATA for its size: no message is stored, no event is raised. */
