@@ -9,6 +9,8 @@ import { openFeed } from '../core/feed.js';
 import { createMailbox, deleteMailbox, listMailboxes } from '../core/mailboxes.js';
 import { listMessages, readMessage } from '../core/messages.js';
 import { searchMessages } from '../core/search.js';
+import { setMailboxFaults } from '../core/faults.js';
+import { presentFaultScript } from '../presenters/fault.js';
 import { waitForMessages } from '../core/wait.js';
 import { presentMailbox } from '../presenters/mailbox.js';
 import { presentMessage, presentSearchResult, presentSummary } from '../presenters/message.js';
@@ -55,6 +57,10 @@ export function createInProcessOps(deps: CoreDeps, principal: () => Principal, c
       // count is 1 and expectNone is unset, so a found outcome holds exactly one message
       if (outcome.kind !== 'found') throw new Error('unexpected quiet outcome');
       return presentMessage(outcome.messages[0]!);
+    },
+    async setFaults(address, rules) {
+      const set = await setMailboxFaults(deps, principal(), address, { rules });
+      return presentFaultScript({ address: set.mailbox.address }, set.rules);
     },
     async subscribe(address, onNewMessage) {
       const mailbox = await openMailbox(deps, principal(), address);

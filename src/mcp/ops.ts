@@ -5,6 +5,7 @@
  * stdio). Failures are `DomainError`s with the codes of `core/errors.ts`, whichever backend.
  */
 import type { NewMessageEvent } from '../core/events.js';
+import type { FaultScriptJson } from '../presenters/fault.js';
 import type { MailboxJson } from '../presenters/mailbox.js';
 import type { MessageJson, MessageSummaryJson, SearchResultJson } from '../presenters/message.js';
 
@@ -46,6 +47,8 @@ export interface MailOps {
   deleteMailbox(address: string): Promise<void>;
   /** @throws DomainError wait_timeout when nothing matching arrives in time. */
   waitForMessage(address: string, args: WaitArgs, signal?: AbortSignal): Promise<MessageJson>;
+  /** replaces the mailbox's SMTP fault script (rules as `PUT …/faults` takes them; [] removes it). */
+  setFaults(address: string, rules: unknown[]): Promise<FaultScriptJson>;
   /** calls `onNewMessage` for each message accepted from now on; resolves once listening. */
   subscribe(address: string, onNewMessage: (event: NewMessageEvent) => void): Promise<() => void>;
 }

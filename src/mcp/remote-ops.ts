@@ -4,7 +4,7 @@
  * API errors come back as the same DomainError codes the in-process backend (`in-process-ops.ts`)
  * throws, so the tools answer alike.
  */
-import { Inboxd, isInboxdError } from '@inboxd/sdk';
+import { type FaultRule, Inboxd, isInboxdError } from '@inboxd/sdk';
 import type { NewMessageEvent } from '../core/events.js';
 import { domainErrorFromApi, UpstreamError } from './errors.js';
 import type { MailOps } from './ops.js';
@@ -56,6 +56,7 @@ export function createRemoteOps(options: HttpOpsOptions): MailOps {
           signal,
         }),
       ),
+    setFaults: (address, rules) => via(() => box(address).setFaults(rules as FaultRule[])),
     async subscribe(address, onNewMessage) {
       const mailbox = box(address);
       // checks access now (a refusal is the caller's error) and fixes where the stream starts

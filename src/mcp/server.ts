@@ -10,6 +10,7 @@ import { registerInboxResources } from './resources.js';
 import { registerMailboxTools } from './tools/mailboxes.js';
 import { registerMessageTools } from './tools/messages.js';
 import { registerSearchTools } from './tools/search.js';
+import { registerFaultTools } from './tools/faults.js';
 
 export interface McpServerOptions {
   /** the longest wait_for_message timeout, in seconds (the server's wait_max_timeout). */
@@ -37,6 +38,7 @@ export function createMcpServer(ops: MailOps, options: McpServerOptions = {}): M
   registerMailboxTools(server, ops, onUnexpected);
   registerMessageTools(server, ops, { maxWaitSeconds: options.maxWaitSeconds ?? 300, progressIntervalMs: options.progressIntervalMs ?? 5000 }, onUnexpected);
   registerSearchTools(server, ops, onUnexpected);
+  registerFaultTools(server, ops, onUnexpected);
   const stopListening = registerInboxResources(server, ops, onUnexpected);
   const previous = server.server.onclose;
   server.server.onclose = () => {

@@ -177,7 +177,7 @@ describe('MCP over Streamable HTTP (/mcp)', () => {
     });
     expect(res.status).toBe(404);
     // the owner still works, and DELETE ends the session
-    expect((await client.listTools()).tools.length).toBe(7);
+    expect((await client.listTools()).tools.length).toBe(8);
     await transport.terminateSession();
     expect(transport.sessionId).toBeUndefined();
   });

@@ -14,7 +14,7 @@ export async function call(client: Client, name: string, args: Record<string, un
 /** @param ownerType what created mailboxes must say: `mcp` over both transports (stdio asks REST for it). */
 export async function verificationScenario(client: Client, s: TestServer, ownerType: 'mcp' | 'api' = 'mcp'): Promise<void> {
   const tools = await client.listTools();
-  expect(tools.tools.map((t) => t.name).sort()).toEqual(['create_mailbox', 'delete_mailbox', 'get_messages', 'list_mailboxes', 'read_message', 'search_messages', 'wait_for_message']);
+  expect(tools.tools.map((t) => t.name).sort()).toEqual(['create_mailbox', 'delete_mailbox', 'get_messages', 'list_mailboxes', 'read_message', 'search_messages', 'set_smtp_faults', 'wait_for_message']);
   for (const t of tools.tools) expect(t.outputSchema, t.name).toBeDefined();
 
   const created = await call(client, 'create_mailbox', { ttl_minutes: 10 });
@@ -49,6 +49,16 @@ export async function verificationScenario(client: Client, s: TestServer, ownerT
   const bad = await call(client, 'search_messages', { query: 'after:someday' });
   expect(bad.isError).toBe(true);
   expect(bad.text).toMatch(/^invalid_query: .+ — .*search_messages/);
+
+  // set_smtp_faults: a scripted 451 for this mailbox only, then normal delivery
+  const faulted = await call(client, 'set_smtp_faults', { address, rules: [{ stage: 'rcpt', reply: '451 4.3.0 Try again later', times: 1 }] });
+  expect(faulted.isError, faulted.text).toBe(false);
+  expect(faulted.data).toEqual({ address, rules: [{ stage: 'rcpt', reply: '451 4.3.0 Try again later', times: 1, used: 0, scope: 'mailbox' }] });
+  await expect(s.send({ to: address, subject: 'retry me', text: 'x' })).rejects.toMatchObject({ responseCode: 451 });
+  const badRule = await call(client, 'set_smtp_faults', { address, rules: [{ stage: 'rcpt', reply: '250 fine' }] });
+  expect(badRule.isError).toBe(true);
+  expect(badRule.text).toMatch(/^invalid_input: rules\[0\]\.reply/);
+  expect((await call(client, 'set_smtp_faults', { address, rules: [] })).data.rules).toEqual([]);
 
   const read = await call(client, 'read_message', { address, message_id: id });
   expect(read.isError).toBe(false);
