@@ -64,6 +64,8 @@ def test_a_wait_that_times_out_says_what_did_arrive(anon, mail):
     assert err.code == "wait_timeout" and err.status == 408
     assert "Welcome aboard" in str(err) and "subject='Reset your password'" in str(err)
     assert [m.subject for m in err.arrived] == ["Welcome aboard"]
+    # the server's explanation: the filter each near miss failed
+    assert err.arrived[0].failed == ["subject"] and "failed subject" in str(err)
     mailbox.delete()
 
 
@@ -75,6 +77,7 @@ def test_expect_none_passes_on_silence_and_names_a_message_that_arrived(anon, ma
     with pytest.raises(UnexpectedMessage) as caught:
         mailbox.expect_none(within=0.5, subject="surprise")
     assert caught.value.details["subject"] == "surprise" and caught.value.status == 409
+    assert caught.value.unexpected is not None and caught.value.unexpected["subject"] == "surprise"
     mailbox.expect_none(within=0.5, after_seq=mailbox.refresh().last_seq)
     mailbox.delete()
 

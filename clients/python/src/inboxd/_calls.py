@@ -89,9 +89,18 @@ def timeout_error(
     else:
         lines.append(f"nothing arrived{where}")
     if refused:
-        lines.append(f"refused delivery attempts ({len(refused)}):")
-        lines.extend(f"  {r.get('at')} from {r.get('envelope_from') or '?'}: {r.get('response')}" for r in refused)
+        lines.append(f"refused or faulted delivery attempts ({len(refused)}):")
+        lines.extend(f"  {r.get('at')} {r.get('outcome')} from {r.get('envelope_from') or '?'}: {r.get('response')}" for r in refused)
     return WaitTimeout(status, "\n".join(lines), details, arrived, refused)
+
+
+def explained(details: Mapping[str, Any], mailbox: Any) -> tuple[list[Message], list[dict[str, Any]]] | None:
+    """the server's own explanation of a timed-out wait (``arrived`` with the filters each message
+    failed, newest first; ``refused`` with faulted attempts), or None from a server that sends none."""
+    arrived, refused = details.get("arrived"), details.get("refused")
+    if not isinstance(arrived, list) or not isinstance(refused, list):
+        return None
+    return [Message(m, mailbox) for m in arrived], [dict(r) for r in refused]
 
 
 def refused_since(attempts: list[dict[str, Any]], since_iso: str) -> list[dict[str, Any]]:

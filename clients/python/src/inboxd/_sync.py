@@ -222,8 +222,12 @@ class Mailbox:
                     raise
                 if deadline - time.monotonic() > 0:
                     continue  # a long wait is several requests; the server re-checks stored mail each time
-                arrived = self._arrived(after_seq)
-                refused = self._refused(started)
+                server = _calls.explained(err.details, self)
+                if server is not None:
+                    arrived, refused = server
+                else:  # a server older than the explained 408: ask for what arrived and what was refused
+                    arrived = self._arrived(after_seq)
+                    refused = self._refused(started)
                 raise _calls.timeout_error(self.address, f, count, timeout, err.status, err.details, arrived, refused) from None
 
     def _arrived(self, after_seq: int | None) -> list[Message]:

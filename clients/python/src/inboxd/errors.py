@@ -91,8 +91,9 @@ class InboxdError(Exception):
 
 class WaitTimeout(InboxdError, TimeoutError):
     """``wait_timeout``: nothing matching arrived in time. Its message lists what did arrive
-    meanwhile (``arrived``, message summaries) and what was refused (``refused``, delivery
-    attempts), so a failing test says why."""
+    meanwhile (``arrived``, message summaries, newest first, each with the filters it ``failed``)
+    and what was refused or faulted (``refused``, delivery attempts), as the server explained them,
+    so a failing test says why."""
 
     def __init__(
         self,
@@ -109,7 +110,9 @@ class WaitTimeout(InboxdError, TimeoutError):
 
 class UnexpectedMessage(InboxdError, AssertionError):
     """``unexpected_message``: ``expect_none`` saw a matching message (``details`` name it:
-    ``message_id``, ``seq``, ``subject``)."""
+    ``message_id``, ``seq``, ``subject``; ``unexpected`` is its summary)."""
 
     def __init__(self, status: int, message: str, details: Mapping[str, Any] | None = None) -> None:
         super().__init__("unexpected_message", status, message, details)
+        #: the summary of the message that arrived (a dict in the wire shape), when the server sent it
+        self.unexpected: dict[str, Any] | None = dict(self.details["unexpected"]) if isinstance(self.details.get("unexpected"), dict) else None

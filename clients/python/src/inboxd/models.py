@@ -192,5 +192,6 @@ def summarize(messages: list[Message]) -> str:
     """one line per message, for failure messages."""
     return "\n".join(
         f"  #{m.get('seq')} from {m.from_ or '?'} subject {m.get('subject')!r} codes {[str(c) for c in m.codes]}"
+        + (f" failed {', '.join(m.get('failed'))}" if m.get("failed") else "")
         for m in messages
     )
