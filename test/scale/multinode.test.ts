@@ -94,6 +94,32 @@ describeScale(['INBOXD_TEST_DATABASE_URL', 'INBOXD_TEST_REDIS_URL'], 'many nodes
     expect((await onB.json()).codes[0].value).toBe('246810');
   });
 
+  it('counts a fault script once across nodes: "451 three times" is three 451s whichever node answers (#16.1)', async () => {
+    const [a, b] = nodes as [Node, Node];
+    const created = await (await fetch(`${a.http}/api/v1/mailboxes`, { method: 'POST' })).json();
+    const put = await fetch(`${b.http}/api/v1/mailboxes/${created.address}/faults`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', 'x-session-token': created.session_token },
+      body: JSON.stringify({ rules: [{ stage: 'rcpt', reply: '451 4.3.0 Try again later', times: 3 }] }),
+    });
+    expect(put.status).toBe(200);
+    // eight senders at once, alternating nodes: exactly three are refused, the others stored
+    const sends = Array.from({ length: 8 }, (_, i) =>
+      nodemailer
+        .createTransport({ host: '127.0.0.1', port: (i % 2 ? b : a).smtpPort, ignoreTLS: true })
+        .sendMail({ from: 'x@example.com', to: created.address, subject: `try ${i}`, text: 'x' })
+        .then(
+          () => 250,
+          (err: { responseCode?: number }) => err.responseCode ?? 0,
+        ),
+    );
+    const codes = await Promise.all(sends);
+    expect(codes.filter((c) => c === 451)).toHaveLength(3);
+    expect(codes.filter((c) => c === 250)).toHaveLength(5);
+    const script = await (await fetch(`${a.http}/api/v1/mailboxes/${created.address}/faults`, { headers: { 'x-session-token': created.session_token } })).json();
+    expect(script.rules[0]).toMatchObject({ used: 3, times: 3 });
+  });
+
   it('expires and announces each mailbox exactly once with three sweepers running', async () => {
     const [a] = nodes as [Node];
     const addresses: string[] = [];
