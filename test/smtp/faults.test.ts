@@ -108,6 +108,24 @@ describe('per-mailbox fault scripts', () => {
     expect(await sendError(a.address)).toBeNull();
   });
 
+  it('closes the connection after DATA with no reply (disconnect at data), storing nothing', async () => {
+    const a = await s.anonymousMailbox();
+    await faults(a.address, a.token, [{ stage: 'data', disconnect: true, times: 1 }]);
+    const c = await rawSmtp(s.smtpPort);
+    expect(await c.reply()).toMatch(/^220 /);
+    await c.cmd('EHLO cut.example');
+    await c.cmd('MAIL FROM:<cut@example.com>');
+    expect(await c.cmd(`RCPT TO:<${a.address}>`)).toMatch(/^250 /);
+    expect(await c.cmd('DATA')).toMatch(/^354 /);
+    c.write('Subject: cut\r\n\r\nbody\r\n.\r\n');
+    await expect(c.reply()).rejects.toThrow(/closed/);
+    await c.closed;
+    expect((await s.api('GET', `/api/v1/mailboxes/${a.address}/messages`, { token: a.token })).body).toHaveLength(0);
+    expect((await timeline(a.address, a.token))[0]).toMatchObject({ outcome: 'fault', fault: { stage: 'data', disconnect: true, used: 1 } });
+    // spent: the sender's retry is stored
+    expect(await sendError(a.address)).toBeNull();
+  });
+
   it('holds the RCPT answer for delay_ms on the server clock, then gives the real one', async () => {
     const a = await s.anonymousMailbox();
     await faults(a.address, a.token, [{ stage: 'rcpt', delay_ms: 4_000, times: 1 }]);
