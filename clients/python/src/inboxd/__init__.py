@@ -16,7 +16,7 @@ from ._async import AsyncInboxd, AsyncMailbox
 from ._http import DEFAULT_BASE_URL
 from ._sync import Inboxd, Mailbox
 from .errors import CLIENT_ERROR_CODES, ERROR_CODES, InboxdError, UnexpectedMessage, WaitTimeout
-from .models import Attachment, Code, Link, MailboxInfo, Message
+from .models import Attachment, Code, Link, MailboxInfo, Message, SearchResult
 
 __version__ = "0.1.0"
 
@@ -34,6 +34,7 @@ __all__ = [
     "Mailbox",
     "MailboxInfo",
     "Message",
+    "SearchResult",
     "UnexpectedMessage",
     "WaitTimeout",
 ]

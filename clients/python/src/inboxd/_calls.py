@@ -46,6 +46,25 @@ def list_messages(
     return Call("GET", mailbox_path(address, "/messages"), params)
 
 
+def search(query: str, limit: int | None, offset: int | None) -> Call:
+    return Call("GET", "/api/v1/messages", {"query": query, "limit": limit, "offset": offset})
+
+
+def export_format(format: str) -> str:
+    # checked here so a typo fails before a request, with the choices named
+    if format not in ("mbox", "zip"):
+        raise ValueError(f"format must be 'mbox' or 'zip', not {format!r}")
+    return format
+
+
+def export_mailbox(address: str, format: str) -> Call:
+    return Call("GET", mailbox_path(address, "/export"), {"format": export_format(format)})
+
+
+def export_mailboxes(group: str | None, format: str) -> Call:
+    return Call("GET", "/api/v1/mailboxes/export", {"group": group, "format": export_format(format)})
+
+
 def filters(from_: str | None, subject: str | None, body: str | None, pattern: str | None, after_seq: int | None) -> dict[str, Any]:
     return {"from": from_, "subject": subject, "body": body, "pattern": pattern, "after_seq": after_seq}
 

@@ -13,7 +13,7 @@ import httpx
 from . import _calls, _http
 from ._sse import FINAL_EVENTS, HEALTHY_AFTER_SECONDS, Parser, Resume
 from .errors import InboxdError
-from .models import Attachment, MailboxInfo, Message
+from .models import Attachment, MailboxInfo, Message, SearchResult
 
 DEFAULT_WAIT_SECONDS = 30.0
 
@@ -125,6 +125,31 @@ class Inboxd:
         (``{"deleted": n, "addresses": [...]}``); needs an API key."""
         return self._json(_calls.Call("DELETE", "/api/v1/mailboxes", {"group": group}))
 
+    def search(self, query: str, *, limit: int | None = None, offset: int | None = None, session_token: str | None = None) -> list[SearchResult]:
+        """searches every live mailbox the caller may read (the API key owner's; with
+        ``session_token``, that one anonymous mailbox), newest first. The query: free words
+        (subject and text; whole words, ``word*`` for a prefix), "quoted phrases", ``from:``,
+        ``to:``, ``subject:``, ``has:attachment``, ``is:read``, ``is:unread``, ``after:`` /
+        ``before:`` (``2026-11-30``, an ISO time, or ``30m``, ``2h``, ``3d``, ``1w`` back from now),
+        and ``-`` before a term to negate it. Every term must hold.
+
+        Raises:
+            InboxdError: invalid_query (``details["position"]`` says where) | invalid_input
+                (limit, offset) | unauthorized
+        """
+        found = self._json(_calls.search(query, limit, offset), session_token=session_token)
+        return [SearchResult(r, self.mailbox(r["address"], session_token)) for r in found]
+
+    def export_mailboxes(self, group: str | None = None, format: str = "mbox") -> bytes:
+        """every message of the API key owner's live mailboxes (one run group's with ``group``),
+        oldest first per mailbox: an mbox file (mboxrd; read it with ``mailbox.mbox``), or with
+        ``format="zip"`` a zip of one ``<address>/<seq>-<id>.eml`` per message.
+
+        Raises:
+            InboxdError: unauthorized | invalid_input
+        """
+        return (self._send(_calls.export_mailboxes(group, format))).content
+
     def domains(self) -> dict[str, Any]:
         """the receiving domains (``{"domains": [...], "default": ...}``)."""
         return self._json(_calls.Call("GET", "/api/v1/domains"))
@@ -185,6 +210,15 @@ class Mailbox:
         res = self._send(_calls.Call("GET", _http.mailbox_path(self.address, f"/messages/{_http.seg(id)}/attachments/{int(n)}")))
         content_type = res.headers.get("content-type", "application/octet-stream").split(";")[0].strip()
         return Attachment(_http.filename_from(res.headers.get("content-disposition")), content_type, res.content)
+
+    def export(self, format: str = "mbox") -> bytes:
+        """every message of this mailbox, oldest first, byte-exact: an mbox file (mboxrd), or with
+        ``format="zip"`` a zip of one ``<address>/<seq>-<id>.eml`` per message.
+
+        Raises:
+            InboxdError: mailbox_not_found | mailbox_expired | unauthorized | forbidden
+        """
+        return (self._send(_calls.export_mailbox(self.address, format))).content
 
     def delete_message(self, id: str) -> None:
         self._send(_calls.Call("DELETE", _http.mailbox_path(self.address, f"/messages/{_http.seg(id)}")))

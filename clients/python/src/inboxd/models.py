@@ -188,6 +188,18 @@ class Message(_Json):
         return f"Message(seq={self.data.get('seq')}, from_={self.from_!r}, subject={self.data.get('subject')!r})"
 
 
+class SearchResult(Message):
+    """one hit of ``Inboxd.search()``: a message summary plus the ``address`` of the mailbox it is
+    in; ``fetch()``, ``raw()``, ``attachment(n)`` and ``delete()`` go to that mailbox."""
+
+    @property
+    def address(self) -> str:
+        return str(self.data["address"])
+
+    def __repr__(self) -> str:
+        return f"SearchResult({self.data.get('address')!r}, seq={self.data.get('seq')}, subject={self.data.get('subject')!r})"
+
+
 def summarize(messages: list[Message]) -> str:
     """one line per message, for failure messages."""
     return "\n".join(
