@@ -16,13 +16,16 @@ from ._async import AsyncInboxd, AsyncMailbox
 from ._http import DEFAULT_BASE_URL
 from ._sync import Inboxd, Mailbox
 from .errors import CLIENT_ERROR_CODES, ERROR_CODES, InboxdError, UnexpectedMessage, WaitTimeout
-from .models import Attachment, Code, Link, MailboxInfo, Message, SearchResult
+from ._webhooks import AsyncWebhooks, Webhooks
+from .models import Attachment, Code, Link, MailboxInfo, Message, SearchResult, Webhook, WebhookAttempt
+from .webhooks import WebhookVerificationError, verify_webhook
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AsyncInboxd",
     "AsyncMailbox",
+    "AsyncWebhooks",
     "Attachment",
     "CLIENT_ERROR_CODES",
     "Code",
@@ -37,4 +40,9 @@ __all__ = [
     "SearchResult",
     "UnexpectedMessage",
     "WaitTimeout",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookVerificationError",
+    "Webhooks",
+    "verify_webhook",
 ]

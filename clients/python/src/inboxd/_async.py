@@ -14,6 +14,7 @@ import httpx
 from . import _calls, _http
 from ._sse import FINAL_EVENTS, HEALTHY_AFTER_SECONDS, Parser, Resume
 from ._sync import DEFAULT_WAIT_SECONDS, now_iso
+from ._webhooks import AsyncWebhooks
 from .errors import InboxdError
 from .models import Attachment, MailboxInfo, Message, SearchResult
 
@@ -105,6 +106,12 @@ class AsyncInboxd:
         """
         info = await self._json(_calls.create_mailbox(ttl_minutes, group, local_part, address, domain))
         return AsyncMailbox(self, info["address"], info.get("session_token"), MailboxInfo(info))
+
+    @property
+    def webhooks(self) -> AsyncWebhooks:
+        """the API key owner's outbound webhooks: create, list, get, update, delete, attempts,
+        test, replay."""
+        return AsyncWebhooks(self)
 
     def mailbox(self, address: str, session_token: str | None = None) -> AsyncMailbox:
         """a handle on an existing mailbox; makes no request."""

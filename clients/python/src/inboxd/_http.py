@@ -24,6 +24,9 @@ ANSWER_GRACE_SECONDS = 15.0
 
 _KNOWN = frozenset(ERROR_CODES)
 
+#: a body value sent as JSON null (None means "not given" and is left out).
+NULL: Any = object()
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -93,7 +96,7 @@ def request_args(
     if params:
         args["params"] = query(params)
     if body is not None:
-        args["json"] = {k: v for k, v in body.items() if v is not None}
+        args["json"] = {k: (None if v is NULL else v) for k, v in body.items() if v is not None}
     return args
 
 

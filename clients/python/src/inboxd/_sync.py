@@ -12,6 +12,7 @@ import httpx
 
 from . import _calls, _http
 from ._sse import FINAL_EVENTS, HEALTHY_AFTER_SECONDS, Parser, Resume
+from ._webhooks import Webhooks
 from .errors import InboxdError
 from .models import Attachment, MailboxInfo, Message, SearchResult
 
@@ -111,6 +112,12 @@ class Inboxd:
         """
         info = self._json(_calls.create_mailbox(ttl_minutes, group, local_part, address, domain))
         return Mailbox(self, info["address"], info.get("session_token"), MailboxInfo(info))
+
+    @property
+    def webhooks(self) -> Webhooks:
+        """the API key owner's outbound webhooks: create, list, get, update, delete, attempts,
+        test, replay."""
+        return Webhooks(self)
 
     def mailbox(self, address: str, session_token: str | None = None) -> Mailbox:
         """a handle on an existing mailbox; makes no request."""

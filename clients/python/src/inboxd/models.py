@@ -200,6 +200,29 @@ class SearchResult(Message):
         return f"SearchResult({self.data.get('address')!r}, seq={self.data.get('seq')}, subject={self.data.get('subject')!r})"
 
 
+class Webhook(_Json):
+    """an outbound webhook endpoint: ``id``, ``url``, ``events``, ``mailbox``, ``group``,
+    ``include_message``, ``enabled``, ``disabled_reason``, ``created_at``, ``updated_at``,
+    ``last_success_at``; ``secret`` only in the answer to ``create()``."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.data = dict(data)
+
+    def __repr__(self) -> str:
+        return f"Webhook({self.data.get('id')!r}, url={self.data.get('url')!r}, enabled={self.data.get('enabled')})"
+
+
+class WebhookAttempt(_Json):
+    """one delivery attempt of a webhook: ``id``, ``event_id`` (the ``webhook-id``), ``attempt``,
+    ``at``, ``status_code`` or ``error``, ``latency_ms``, ``next_retry_at``."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.data = dict(data)
+
+    def __repr__(self) -> str:
+        return f"WebhookAttempt({self.data.get('event_id')!r}, attempt={self.data.get('attempt')}, status_code={self.data.get('status_code')})"
+
+
 def summarize(messages: list[Message]) -> str:
     """one line per message, for failure messages."""
     return "\n".join(
