@@ -14,7 +14,7 @@ from . import _calls, _http
 from ._sse import FINAL_EVENTS, HEALTHY_AFTER_SECONDS, Parser, Resume
 from ._webhooks import Webhooks
 from .errors import InboxdError
-from .models import Attachment, MailboxInfo, Message, SearchResult
+from .models import Attachment, FaultScript, MailboxInfo, Message, SearchResult
 
 DEFAULT_WAIT_SECONDS = 30.0
 
@@ -226,6 +226,26 @@ class Mailbox:
             InboxdError: mailbox_not_found | mailbox_expired | unauthorized | forbidden
         """
         return (self._send(_calls.export_mailbox(self.address, format))).content
+
+    def set_faults(self, rules: list[Mapping[str, Any]]) -> FaultScript:
+        """replaces this mailbox's SMTP fault script; only this mailbox's deliveries see it.
+        A rule: ``stage`` (``"rcpt"`` | ``"data"``), then ``reply`` (a full 4xx/5xx SMTP reply),
+        ``delay_ms`` or ``disconnect=True``, and ``times`` (the next N matching attempts, then
+        the next rule or normal delivery; absent: until cleared). "451 twice then accept" is
+        ``[{"stage": "rcpt", "reply": "451 4.3.0 Try again later", "times": 2}]``.
+
+        Raises:
+            InboxdError: invalid_input (a bad rule) | mailbox_not_found | mailbox_expired
+        """
+        return FaultScript(self._json(_calls.Call("PUT", _http.mailbox_path(self.address, "/faults"), body={"rules": list(rules)})))
+
+    def get_faults(self) -> FaultScript:
+        """the mailbox's fault script, each rule with ``used`` (attempts it has answered)."""
+        return FaultScript(self._json(_calls.Call("GET", _http.mailbox_path(self.address, "/faults"))))
+
+    def clear_faults(self) -> None:
+        """deletes the mailbox's fault script: deliveries are normal again."""
+        self._send(_calls.Call("DELETE", _http.mailbox_path(self.address, "/faults")))
 
     def delete_message(self, id: str) -> None:
         self._send(_calls.Call("DELETE", _http.mailbox_path(self.address, f"/messages/{_http.seg(id)}")))

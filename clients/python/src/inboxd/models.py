@@ -223,6 +223,17 @@ class WebhookAttempt(_Json):
         return f"WebhookAttempt({self.data.get('event_id')!r}, attempt={self.data.get('attempt')}, status_code={self.data.get('status_code')})"
 
 
+class FaultScript(_Json):
+    """a mailbox's SMTP fault script: ``address``, ``rules`` (dicts: ``stage``, one of ``reply`` /
+    ``delay_ms`` / ``disconnect``, ``times``, ``used``, ``scope``)."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.data = dict(data)
+
+    def __repr__(self) -> str:
+        return f"FaultScript({self.data.get('address') or self.data.get('group')!r}, rules={len(self.data.get('rules') or [])})"
+
+
 def summarize(messages: list[Message]) -> str:
     """one line per message, for failure messages."""
     return "\n".join(
