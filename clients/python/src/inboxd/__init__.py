@@ -17,7 +17,7 @@ from ._http import DEFAULT_BASE_URL
 from ._sync import Inboxd, Mailbox
 from .errors import CLIENT_ERROR_CODES, ERROR_CODES, InboxdError, UnexpectedMessage, WaitTimeout
 from ._webhooks import AsyncWebhooks, Webhooks
-from .models import Attachment, Code, FaultScript, Link, MailboxInfo, Message, SearchResult, Webhook, WebhookAttempt
+from .models import Attachment, Code, DeliveryAttempt, FaultScript, Link, MailboxInfo, Message, SearchResult, Webhook, WebhookAttempt
 from .webhooks import WebhookVerificationError, verify_webhook
 
 __version__ = "0.1.0"
@@ -30,6 +30,7 @@ __all__ = [
     "CLIENT_ERROR_CODES",
     "Code",
     "DEFAULT_BASE_URL",
+    "DeliveryAttempt",
     "ERROR_CODES",
     "FaultScript",
     "Inboxd",

@@ -16,7 +16,7 @@ from ._sse import FINAL_EVENTS, HEALTHY_AFTER_SECONDS, Parser, Resume
 from ._sync import DEFAULT_WAIT_SECONDS, now_iso
 from ._webhooks import AsyncWebhooks
 from .errors import InboxdError
-from .models import Attachment, FaultScript, MailboxInfo, Message, SearchResult
+from .models import Attachment, DeliveryAttempt, FaultScript, MailboxInfo, Message, SearchResult
 
 
 class AsyncInboxd:
@@ -293,7 +293,7 @@ class AsyncMailbox:
 
     async def _refused(self, since_iso: str) -> list[dict[str, Any]]:
         try:
-            return _calls.refused_since(await self.deliveries(limit=20), since_iso)
+            return _calls.refused_since([d.data for d in await self.deliveries(limit=20)], since_iso)
         except InboxdError:
             return []
 
@@ -337,9 +337,10 @@ class AsyncMailbox:
         """deletes the mailbox and its messages."""
         await self._send(_calls.Call("DELETE", _http.mailbox_path(self.address)))
 
-    async def deliveries(self, limit: int | None = None) -> list[dict[str, Any]]:
-        """recent delivery attempts, accepted or refused, newest first."""
-        return await self._json(_calls.Call("GET", _http.mailbox_path(self.address, "/deliveries"), {"limit": limit}))
+    async def deliveries(self, limit: int | None = None) -> list[DeliveryAttempt]:
+        """recent delivery attempts (accepted, refused, fault), newest first; each reads like the
+        JSON (``d["outcome"]``, ``d.get("fault")``) or by attribute (``d.smtp_code``)."""
+        return [DeliveryAttempt(d) for d in await self._json(_calls.Call("GET", _http.mailbox_path(self.address, "/deliveries"), {"limit": limit}))]
 
     async def events(self, since: int | None = None, *, idle_timeout: float = 75.0, max_attempts: int | None = None) -> AsyncIterator[dict[str, Any]]:
         """the mailbox's events (``new_message``, ``message_deleted``, ``mailbox_deleted``,

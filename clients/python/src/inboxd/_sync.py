@@ -14,7 +14,7 @@ from . import _calls, _http
 from ._sse import FINAL_EVENTS, HEALTHY_AFTER_SECONDS, Parser, Resume
 from ._webhooks import Webhooks
 from .errors import InboxdError
-from .models import Attachment, FaultScript, MailboxInfo, Message, SearchResult
+from .models import Attachment, DeliveryAttempt, FaultScript, MailboxInfo, Message, SearchResult
 
 DEFAULT_WAIT_SECONDS = 30.0
 
@@ -299,7 +299,7 @@ class Mailbox:
 
     def _refused(self, since_iso: str) -> list[dict[str, Any]]:
         try:
-            return _calls.refused_since(self.deliveries(limit=20), since_iso)
+            return _calls.refused_since([d.data for d in self.deliveries(limit=20)], since_iso)
         except InboxdError:
             return []
 
@@ -343,9 +343,10 @@ class Mailbox:
         """deletes the mailbox and its messages."""
         self._send(_calls.Call("DELETE", _http.mailbox_path(self.address)))
 
-    def deliveries(self, limit: int | None = None) -> list[dict[str, Any]]:
-        """recent delivery attempts, accepted or refused, newest first."""
-        return self._json(_calls.Call("GET", _http.mailbox_path(self.address, "/deliveries"), {"limit": limit}))
+    def deliveries(self, limit: int | None = None) -> list[DeliveryAttempt]:
+        """recent delivery attempts (accepted, refused, fault), newest first; each reads like the
+        JSON (``d["outcome"]``, ``d.get("fault")``) or by attribute (``d.smtp_code``)."""
+        return [DeliveryAttempt(d) for d in self._json(_calls.Call("GET", _http.mailbox_path(self.address, "/deliveries"), {"limit": limit}))]
 
     def events(self, since: int | None = None, *, idle_timeout: float = 75.0, max_attempts: int | None = None) -> Iterator[dict[str, Any]]:
         """the mailbox's events (``new_message``, ``message_deleted``, ``mailbox_deleted``,

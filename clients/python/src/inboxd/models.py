@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 
 if TYPE_CHECKING:
     from ._async import AsyncMailbox
@@ -70,6 +70,12 @@ class _Json:
     """attribute access to a JSON object; ``obj["name"]`` for the raw value."""
 
     data: dict[str, Any]
+    #: the wire fields of this object (names as in the JSON), pinned to the server's OpenAPI
+    #: component by tests/test_wire_shapes.py, so a field the server adds is noticed here.
+    FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    def __dir__(self) -> list[str]:
+        return sorted(set(super().__dir__()) | set(self.FIELDS) - {"from"})
 
     def __getitem__(self, name: str) -> Any:
         return self.data[name]
@@ -88,6 +94,11 @@ class MailboxInfo(_Json):
     """a mailbox as the server describes it: ``address``, ``domain``, ``created_at``,
     ``expires_at``, ``expires_in``, ``owner_type``, ``group``, ``last_seq``, ``message_count``."""
 
+    FIELDS = (
+        "address", "domain", "created_at", "expires_at", "expires_in", "owner_type", "group",
+        "last_seq", "message_count", "session_token",
+    )
+
     def __init__(self, data: Mapping[str, Any]) -> None:
         self.data = dict(data)
 
@@ -103,10 +114,21 @@ class MailboxInfo(_Json):
         return f"MailboxInfo({self.data.get('address')!r}, last_seq={self.last_seq})"
 
 
-#: fields only a whole message has (lists and events give summaries).
-_WHOLE_ONLY = frozenset(
-    {"body_text", "body_html", "headers", "attachments", "links", "message_id", "date", "envelope_from", "verdicts"}
+#: a message summary's fields (lists, events, search).
+SUMMARY_FIELDS: tuple[str, ...] = (
+    "id", "message_id", "seq", "from", "from_name", "from_address", "to", "to_address", "cc",
+    "subject", "received_at", "size", "is_read", "tag", "source", "has_attachments", "codes",
+    "parse_error",
 )
+#: a whole message's fields (a wait, ``mailbox.message(id)``).
+MESSAGE_FIELDS: tuple[str, ...] = (
+    "id", "message_id", "seq", "from", "from_name", "from_address", "to", "to_address", "cc",
+    "subject", "received_at", "size", "is_read", "tag", "source", "has_attachments", "codes",
+    "parse_error", "header_message_id", "date", "envelope_from", "body_text", "body_html",
+    "headers", "attachments", "links", "verdicts",
+)
+#: fields only a whole message has (lists and events give summaries).
+_WHOLE_ONLY = frozenset(MESSAGE_FIELDS) - frozenset(SUMMARY_FIELDS)
 
 
 class Message(_Json):
@@ -118,6 +140,8 @@ class Message(_Json):
     ``body_text``, ``body_html``, ``attachments`` (metadata), ``headers``; any other JSON field by
     attribute or ``message["field"]``.
     """
+
+    FIELDS = MESSAGE_FIELDS
 
     def __init__(self, data: Mapping[str, Any], mailbox: Mailbox | AsyncMailbox | None = None) -> None:
         self.data = dict(data)
@@ -192,6 +216,8 @@ class SearchResult(Message):
     """one hit of ``Inboxd.search()``: a message summary plus the ``address`` of the mailbox it is
     in; ``fetch()``, ``raw()``, ``attachment(n)`` and ``delete()`` go to that mailbox."""
 
+    FIELDS = SUMMARY_FIELDS + ("address",)
+
     @property
     def address(self) -> str:
         return str(self.data["address"])
@@ -205,6 +231,11 @@ class Webhook(_Json):
     ``include_message``, ``enabled``, ``disabled_reason``, ``created_at``, ``updated_at``,
     ``last_success_at``; ``secret`` only in the answer to ``create()``."""
 
+    FIELDS = (
+        "id", "url", "events", "mailbox", "group", "include_message", "enabled", "disabled_reason",
+        "created_at", "updated_at", "last_success_at", "secret",
+    )
+
     def __init__(self, data: Mapping[str, Any]) -> None:
         self.data = dict(data)
 
@@ -216,6 +247,10 @@ class WebhookAttempt(_Json):
     """one delivery attempt of a webhook: ``id``, ``event_id`` (the ``webhook-id``), ``attempt``,
     ``at``, ``status_code`` or ``error``, ``latency_ms``, ``next_retry_at``."""
 
+    FIELDS = (
+        "id", "event_id", "attempt", "at", "status_code", "error", "latency_ms", "next_retry_at",
+    )
+
     def __init__(self, data: Mapping[str, Any]) -> None:
         self.data = dict(data)
 
@@ -223,9 +258,31 @@ class WebhookAttempt(_Json):
         return f"WebhookAttempt({self.data.get('event_id')!r}, attempt={self.data.get('attempt')}, status_code={self.data.get('status_code')})"
 
 
+class DeliveryAttempt(_Json):
+    """one attempt to deliver to a mailbox's address, from ``mailbox.deliveries()``: ``at``,
+    ``outcome`` (accepted, refused, fault), ``reason``, ``response`` (the SMTP answer),
+    ``smtp_code``, ``enhanced_code``, ``source``, ``client_address``, ``envelope_from``, ``size``,
+    ``duration_ms``, ``message_id``, ``fault`` (the fault-script rule that answered)."""
+
+    FIELDS = (
+        "at", "outcome", "reason", "response", "smtp_code", "enhanced_code", "source",
+        "client_address", "envelope_from", "size", "duration_ms", "message_id", "fault",
+    )
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.data = dict(data)
+
+    def __repr__(self) -> str:
+        return f"DeliveryAttempt({self.data.get('at')!r}, {self.data.get('outcome')!r}, {self.data.get('response')!r})"
+
+
 class FaultScript(_Json):
     """a mailbox's SMTP fault script: ``address``, ``rules`` (dicts: ``stage``, one of ``reply`` /
     ``delay_ms`` / ``disconnect``, ``times``, ``used``, ``scope``)."""
+
+    FIELDS = (
+        "address", "group", "rules",
+    )
 
     def __init__(self, data: Mapping[str, Any]) -> None:
         self.data = dict(data)
