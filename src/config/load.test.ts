@@ -50,7 +50,7 @@ describe('loadConfig', () => {
       'INBOXD_ZZZZZZZZZZZZZ is not an Inboxd setting and is ignored (docs/config.md lists every setting)',
     ]);
     // the client's variables and the test suite's own are not settings, but not typos either
-    expect(unknownEnvWarnings({ INBOXD_URL: 'x', INBOXD_TOKEN_FILE: 'f', INBOXD_TEST_PAIR: 'scale', INBOXD_BENCH_REDIS_URL: 'r' })).toEqual([]);
+    expect(unknownEnvWarnings({ INBOXD_URL: 'x', INBOXD_TOKEN_FILE: 'f', INBOXD_TEST_PAIR: 'scale', INBOXD_BENCH_REDIS_URL: 'r', INBOXD_REQUIRE_BROWSER: '1', INBOXD_ACTION_PID: '42' })).toEqual([]);
   });
 
   it('pins the development defaults open and the test and production defaults closed (#13)', () => {

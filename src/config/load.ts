@@ -132,9 +132,9 @@ export function redactConfig(config: Config): Record<string, unknown> {
 }
 
 /** INBOXD_* names that are not server settings but are read by the client commands and tools. */
-const OTHER_ENV = new Set(['INBOXD_URL', 'INBOXD_API_KEY', 'INBOXD_TOKEN', 'INBOXD_TOKEN_FILE', 'INBOXD_CHROMIUM']);
-/** prefixes owned by the test suite and the benchmarks (their own variables, never settings). */
-const OTHER_PREFIXES = ['INBOXD_TEST_', 'INBOXD_BENCH_'];
+const OTHER_ENV = new Set(['INBOXD_URL', 'INBOXD_API_KEY', 'INBOXD_TOKEN', 'INBOXD_TOKEN_FILE', 'INBOXD_CHROMIUM', 'INBOXD_REQUIRE_BROWSER', 'INBOXD_PYTHON', 'INBOXD_PY_VENV']);
+/** prefixes owned by the test suite, the benchmarks and the GitHub Action (their own variables, never settings). */
+const OTHER_PREFIXES = ['INBOXD_TEST_', 'INBOXD_BENCH_', 'INBOXD_ACTION_'];
 
 /**
  * one warning per INBOXD_* variable that no setting reads, naming the nearest known one, so a

@@ -697,13 +697,17 @@ export class SqliteStore implements Store {
     return this.run(() => {
       for (const scope of scopes) {
         const where = faultScopeWhere(scope, () => '?');
-        // one statement: SQLite runs it alone, so the pick and the use cannot be split
-        const row = this.sql(
-          `UPDATE fault_rules SET used = used + 1 WHERE id = (
-             SELECT id FROM fault_rules WHERE ${where.sql} AND stage = ? AND (times IS NULL OR used < times)${withDelays ? '' : ' AND delay_ms IS NULL'}
-             ORDER BY position LIMIT 1) RETURNING *`,
-        ).get(...where.params, stage) as Row | undefined;
-        if (row) return toFaultRule(row);
+        // a read first: almost every delivery has no script, and a read needs no write lock, so
+        // RCPT and DATA never wait on (or for) another writer just to learn there is nothing to do
+        const pick = this.sql(
+          `SELECT id FROM fault_rules WHERE ${where.sql} AND stage = ? AND (times IS NULL OR used < times)${withDelays ? '' : ' AND delay_ms IS NULL'}
+           ORDER BY position LIMIT 1`,
+        );
+        for (let candidate = pick.get(...where.params, stage) as Row | undefined; candidate; candidate = pick.get(...where.params, stage) as Row | undefined) {
+          // the use re-checks `used < times`, so a taker in another process cannot overspend it
+          const row = this.sql('UPDATE fault_rules SET used = used + 1 WHERE id = ? AND (times IS NULL OR used < times) RETURNING *').get(candidate.id) as Row | undefined;
+          if (row) return toFaultRule(row);
+        }
       }
       return null;
     });
