@@ -62,3 +62,12 @@ export function toWebhookAttempt(r: Row): WebhookAttempt {
 /** the endpoints of an owner that take a mailbox's new_message events (`?` placeholders: owner, address, group). */
 export const MATCHING_WEBHOOKS_WHERE =
   "owner_id = ? AND enabled AND (mailbox IS NULL OR mailbox = ?) AND (group_label IS NULL OR group_label = ?) AND (',' || events || ',') LIKE '%,new_message,%'";
+
+/**
+ * true for an outbox row `o` that must wait: an earlier event of the same mailbox for the same
+ * endpoint is still pending and has never been tried. Claiming only the head of each mailbox's
+ * line keeps first attempts in seq order across nodes and across a crash (a dead node's leased
+ * rows hold back the later ones until its lease runs out), not only inside one dispatcher.
+ */
+export const EARLIER_UNTRIED =
+  "SELECT 1 FROM webhook_outbox e WHERE e.webhook_id = o.webhook_id AND e.mailbox_id = o.mailbox_id AND e.state = 'pending' AND e.attempts = 0 AND e.seq < o.seq";

@@ -150,8 +150,9 @@ export function startWebhookDispatcher(deps: CoreDeps, transport: WebhookTranspo
         const wasFull = e.running + e.queue.length + 1 >= settings.concurrency * 2;
         if (e.running === 0 && e.queue.length === 0) endpoints.delete(webhookId);
         startNext(webhookId);
-        // this endpoint was left out of the last claim while it was full: look again
-        if (wasFull) ring();
+        // this endpoint was left out of the last claim while it was full, or the next event of
+        // this mailbox's line became claimable once this one was tried (EARLIER_UNTRIED): look again
+        if (wasFull || d.mailboxId !== null) ring();
         checkIdle();
       });
       inflight.add(p);

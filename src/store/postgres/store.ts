@@ -37,7 +37,7 @@ import type { SearchQuery } from '../../core/search-query.js';
 import { isConnectionError, isRetryable, sqlState, storageError } from './errors.js';
 import { faultJson, faultScopeWhere, type Row, SUMMARY_COLUMNS, toApiKey, toDelivery, toFaultRule, toMailbox, toMessage, toPlan, toSummary, toUser } from '../rows.js';
 import { text } from './rows.js';
-import { toClaimed, toWebhook, toWebhookAttempt } from '../webhook-rows.js';
+import { EARLIER_UNTRIED, toClaimed, toWebhook, toWebhookAttempt } from '../webhook-rows.js';
 
 export interface PostgresStoreOptions {
   url: string;
@@ -790,6 +790,7 @@ export class PostgresStore implements Store {
       `WITH due AS (
          SELECT o.id FROM webhook_outbox o JOIN webhooks w ON w.id = o.webhook_id
          WHERE o.state = 'pending' AND o.next_at <= $1 AND o.lease_until <= $1 AND w.enabled AND NOT (o.webhook_id = ANY($4::text[]))
+           AND NOT EXISTS (${EARLIER_UNTRIED})
          ORDER BY o.next_at, o.created_at, o.seq, o.id LIMIT $2 FOR UPDATE OF o SKIP LOCKED
        ), taken AS (
          UPDATE webhook_outbox o SET lease_until = $3 FROM due WHERE o.id = due.id RETURNING o.*

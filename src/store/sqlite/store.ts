@@ -30,7 +30,7 @@ import type {
   Store,
 } from '../../core/store.js';
 import { LAST_USED_GRANULARITY_MS } from '../../core/store.js';
-import { MATCHING_WEBHOOKS_WHERE, toClaimed, toWebhook, toWebhookAttempt } from '../webhook-rows.js';
+import { EARLIER_UNTRIED, MATCHING_WEBHOOKS_WHERE, toClaimed, toWebhook, toWebhookAttempt } from '../webhook-rows.js';
 import { faultJson, faultScopeWhere, type Row, SUMMARY_COLUMNS, toApiKey, toDelivery, toFaultRule, toMailbox, toMessage, toPlan, toSummary, toUser } from '../rows.js';
 
 export interface SqliteStoreOptions {
@@ -607,6 +607,7 @@ export class SqliteStore implements Store {
             .prepare(
               `SELECT o.*, w.url, w.secret, w.include_message, w.last_success_at FROM webhook_outbox o JOIN webhooks w ON w.id = o.webhook_id
                WHERE o.state = 'pending' AND o.next_at <= ? AND o.lease_until <= ? AND w.enabled ${skip}
+                 AND NOT EXISTS (${EARLIER_UNTRIED})
                ORDER BY o.next_at, o.created_at, o.seq, o.id LIMIT ?`,
             )
             .all(now, now, ...skipWebhooks, limit) as Row[];
