@@ -17,6 +17,7 @@ import type { ApiKey, DeliveryAttempt, FaultRule, FaultScope, FaultStage, Mailbo
 import { readMigrations } from '../migrations.js';
 import { GroupCommit, type JobOutcome } from './group-commit.js';
 import { compileSqliteSearch } from './search.js';
+import { type IndexRow, indexRow, writeIndexRows } from './search-index.js';
 import type { SearchQuery } from '../../core/search-query.js';
 import type {
   CreateMailboxRules,
@@ -145,11 +146,12 @@ export class SqliteStore implements Store {
    * loop, so the insert path waits briefly here and retries from a timer (GroupCommit) instead.
    */
   private withLockWait<T>(ms: number, fn: () => T): T {
-    this.db.pragma(`busy_timeout = ${ms}`);
+    // cached statements: db.pragma() compiles its text on every call, twice per group commit
+    this.sql(`PRAGMA busy_timeout = ${ms}`).get();
     try {
       return fn();
     } finally {
-      this.db.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
+      this.sql(`PRAGMA busy_timeout = ${this.busyTimeoutMs}`).get();
     }
   }
 
@@ -364,41 +366,65 @@ export class SqliteStore implements Store {
     return this.inserts.submit(messages);
   }
 
-  /** one transaction for a group of inserts; each job all-or-nothing via a savepoint. */
+  /**
+   * one transaction for a group of inserts; each job all-or-nothing. A job of one message needs
+   * no savepoint (its only refusal, in `insertOne`, comes before its first write); a job of
+   * several gets one, so a later recipient's refusal undoes the earlier ones. The group's search
+   * index rows are written last, in one statement (search-index.ts says why).
+   */
   private commitInserts(jobs: NewMessage[][]): JobOutcome<InsertedMessage[]>[] {
     return this.withLockWait(Math.min(LOCK_ATTEMPT_MS, this.busyTimeoutMs), () => this.commitInsertsNow(jobs));
   }
 
   private commitInsertsNow(jobs: NewMessage[][]): JobOutcome<InsertedMessage[]>[] {
     const outcomes: JobOutcome<InsertedMessage[]>[] = [];
+    const index: IndexRow[] = [];
     this.db
       .transaction(() => {
         for (const messages of jobs) {
+          const rows: IndexRow[] = [];
           try {
+            const insert = () => messages.map((m) => this.insertOne(m, rows));
             // a nested better-sqlite3 transaction is a SAVEPOINT: one job's refusal undoes only that job
-            outcomes.push({ ok: this.db.transaction(() => messages.map((m) => this.insertOne(m)))() });
+            outcomes.push({ ok: messages.length === 1 ? insert() : this.db.transaction(insert)() });
+            index.push(...rows);
           } catch (err) {
             if (!isDomainError(err)) throw err;
             outcomes.push({ err });
           }
         }
+        writeIndexRows(index, (text) => this.sql(text));
       })
       .immediate();
     return outcomes;
   }
 
-  private insertOne(m: NewMessage): InsertedMessage {
-    const mb = this.sql('SELECT active, expires_at, message_count, address, owner_type, owner_id, group_label FROM mailboxes WHERE id = ?').get(m.mailboxId) as Row | undefined;
-    if (!mb || !mb.active) throw new DomainError('mailbox_not_found', 'mailbox not found');
-    if (Number(mb.expires_at) <= m.now) throw new DomainError('mailbox_expired', 'mailbox expired');
+  /** the error a mailbox's row explains when the insert's guarded UPDATE matched nothing. */
+  private refusal(m: NewMessage): DomainError {
+    const mb = this.sql('SELECT active, expires_at, message_count FROM mailboxes WHERE id = ?').get(m.mailboxId) as Row | undefined;
+    if (!mb || !mb.active) return new DomainError('mailbox_not_found', 'mailbox not found');
+    if (Number(mb.expires_at) <= m.now) return new DomainError('mailbox_expired', 'mailbox expired');
     if (m.maxMessages >= 0 && Number(mb.message_count) >= m.maxMessages) {
-      throw new DomainError('quota_exceeded', `mailbox holds its limit of ${m.maxMessages} messages`, { limit: m.maxMessages });
+      return new DomainError('quota_exceeded', `mailbox holds its limit of ${m.maxMessages} messages`, { limit: m.maxMessages });
     }
-    const { last_seq: seq } = this.sql('UPDATE mailboxes SET last_seq = last_seq + 1, message_count = message_count + 1 WHERE id = ? RETURNING last_seq')
-      .get(m.mailboxId) as { last_seq: number };
+    // the row changed between the two statements: impossible inside the write transaction
+    return new DomainError('storage_unavailable', 'mailbox row changed during the insert');
+  }
+
+  /** one message: checks and bumps its mailbox, writes the row, the raw bytes and the outbox; adds its index row to `index`. */
+  private insertOne(m: NewMessage, index: IndexRow[]): InsertedMessage {
+    // the checks and the seq bump in one statement: live, not expired, under the quota
+    const mb = this.sql(
+        `UPDATE mailboxes SET last_seq = last_seq + 1, message_count = message_count + 1
+         WHERE id = ? AND active = 1 AND expires_at > ? AND (? < 0 OR message_count < ?)
+         RETURNING last_seq, address, owner_type, owner_id, group_label`,
+      )
+      .get(m.mailboxId, m.now, m.maxMessages, m.maxMessages) as Row | undefined;
+    if (!mb) throw this.refusal(m);
+    const seq = Number(mb.last_seq);
     const id = newId(m.receivedAt);
     const c = m.content;
-    this.sql(
+    const { lastInsertRowid } = this.sql(
         `INSERT INTO messages (id, mailbox_id, seq, received_at, from_json, to_json, cc_json, subject, message_id_header, date_header,
            size, body_text, body_html, headers_json, attachments_json, codes_json, links_json, tag, source, envelope_from, verdicts_json, parse_error)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -409,8 +435,9 @@ export class SqliteStore implements Store {
         JSON.stringify(c.codes), JSON.stringify(c.links), m.tag, m.source, m.envelopeFrom, m.verdicts ? JSON.stringify(m.verdicts) : null, c.parseError,
       );
     this.sql('INSERT INTO raw_sources (message_id, bytes) VALUES (?, ?)').run(id, m.raw);
-    const webhooks = mb.owner_type === 'anonymous' ? 0 : this.queueNewMessage(mb, { id, seq: Number(seq), m });
-    return { id, mailboxId: m.mailboxId, seq: Number(seq), webhooks };
+    index.push(indexRow(lastInsertRowid, c, m.mailboxId, String(mb.owner_id)));
+    const webhooks = mb.owner_type === 'anonymous' ? 0 : this.queueNewMessage(mb, { id, seq, m });
+    return { id, mailboxId: m.mailboxId, seq, webhooks };
   }
 
   /** the outbox rows of a new message, in its transaction (#15: a 250 always has its webhook). */
