@@ -10,6 +10,7 @@ import { extractAll, extractCodes } from '../core/extract/index.js';
 import type { AddressValue, AttachmentMeta, MessageContent } from '../core/types.js';
 import { checkMimeLimits, DEFAULT_MIME_LIMITS, PARSER_OPTIONS, topLevelHeaderBytes, withHeaderBlock } from './limits.js';
 import { installByteBlob } from './byte-blob.js';
+import { installFastDecoders, markSizeOnly } from './fast-decoders.js';
 import { cleanContent } from './clean-text.js';
 import { emptyContent } from './empty.js';
 import { type AttachmentContent, extractAttachment } from './attachments.js';
@@ -45,6 +46,7 @@ function repairWindows1252Decoding(): void {
 
 repairWindows1252Decoding();
 installByteBlob();
+installFastDecoders();
 
 /** the task piscina hands to the worker: one message, or a batch of small ones (see pool.ts). */
 export type ParseTask = { raw: Uint8Array } | { raws: Uint8Array[] };
@@ -150,6 +152,8 @@ async function parseOne(input: Uint8Array): Promise<MessageContent> {
   let parser: PostalMime;
   try {
     parser = new PostalMime(PARSER_OPTIONS);
+    // only attachment sizes are kept (attachmentMeta): count those bodies instead of decoding
+    markSizeOnly(parser);
     email = await parser.parse(asParserInput(raw));
   } catch (err) {
     return emptyContent(errorMessage(err));
