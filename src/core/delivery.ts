@@ -26,6 +26,11 @@ export interface Recipient {
   tag: string | null;
   mailbox: Mailbox;
   plan: Plan;
+  /**
+   * false when no fault script governed the mailbox as it was judged: DATA then takes no rule (a
+   * script put between RCPT and DATA applies from the next transaction). Absent: DATA looks.
+   */
+  faults?: boolean;
 }
 
 /** the answer an edge gave the sender, kept structured so no reader parses codes back out of text. */
@@ -147,11 +152,13 @@ export function createDelivery(deps: CoreDeps, timeline?: Timeline): Delivery {
    * reply or a disconnect is thrown to the edge as ScriptedFault (the first recipient's wins: SMTP
    * gives one answer to DATA). SES skips delay rules: the mail was accepted by SES already.
    */
-  async function applyFaults(stage: FaultStage, recipients: { address: string; mailbox: Mailbox }[], ctx: AttemptContext | undefined, extra: { size?: number | null; startedAt?: number | undefined } = {}) {
+  async function applyFaults(stage: FaultStage, recipients: { address: string; mailbox: Mailbox; faults?: boolean }[], ctx: AttemptContext | undefined, extra: { size?: number | null; startedAt?: number | undefined } = {}) {
     if (!ctx) return;
     let delayMs = 0;
     let stop: StoredFaultRule | null = null;
     for (const r of recipients) {
+      // taking a rule is a write (and a round trip on the scale store): none when none was there
+      if (r.faults === false) continue;
       const rule = await takeFault(deps, r.mailbox, stage, ctx.source !== 'ses');
       if (!rule) continue;
       noteFault(r.address, ctx, rule, extra);
@@ -197,7 +204,9 @@ export function createDelivery(deps: CoreDeps, timeline?: Timeline): Delivery {
     }
     const catching = catches(settings.catchAll, parsed.domain, settings.domains);
     if (!catching && !isOurDomain(parsed.domain, settings.domains)) throw new DomainError('mailbox_not_found', 'no such mailbox here');
-    let mailbox = await store.getMailbox(parsed.address);
+    // the mailbox, its plan and whether a fault script governs it, in one read
+    const found = await store.getRecipientMailbox(parsed.address);
+    let mailbox = found?.mailbox ?? null;
     const live = (m: Mailbox | null): m is Mailbox => m !== null && m.deletedAt === null && m.active && m.expiresAt > clock.now();
     if (catching && !live(mailbox)) {
       try {
@@ -214,12 +223,15 @@ export function createDelivery(deps: CoreDeps, timeline?: Timeline): Delivery {
       // exact expiry: the clock decides, not whether the sweeper has run yet (DESIGN rule 2)
       if (!mailbox.active || mailbox.expiresAt <= clock.now()) throw new DomainError('mailbox_expired', 'mailbox expired');
       // a live mailbox's own script comes before its plan's limits: a scripted 451 is what the test asked for
-      await applyFaults('rcpt', [{ address: parsed.address, mailbox }], ctx, { size: declaredSize ?? null });
-      const plan = await store.getPlan(mailbox.plan);
+      // a mailbox catch-all made just now was not part of that read: its plan and scripts are read on their own
+      const read = found?.mailbox === mailbox ? found : null;
+      const faults = read?.faults;
+      await applyFaults('rcpt', [{ address: parsed.address, mailbox, faults }], ctx, { size: declaredSize ?? null });
+      const plan = read ? read.plan : await store.getPlan(mailbox.plan);
       if (!plan) throw new DomainError('storage_unavailable', `plan ${mailbox.plan} is missing`);
       checkMessageQuota(mailbox.messageCount, plan);
       if (declaredSize !== undefined && declaredSize > 0) checkMessageSize(declaredSize, plan, settings);
-      return { given: rcpt.trim(), address: parsed.address, tag: parsed.tag, mailbox, plan };
+      return { given: rcpt.trim(), address: parsed.address, tag: parsed.tag, mailbox, plan, ...(faults !== undefined ? { faults } : {}) };
     } catch (err) {
       if (isDomainError(err) && err.code !== 'storage_unavailable') note(parsed.address, ctx, { code: err.code, size: declaredSize ?? null });
       throw err;

@@ -73,6 +73,18 @@ export interface InsertedMessage {
   webhooks: number;
 }
 
+/** a recipient's mailbox with what judging it needs, read together (`Store.getRecipientMailbox`). */
+export interface RecipientMailbox {
+  mailbox: Mailbox;
+  /** the mailbox's plan; null when it is missing. */
+  plan: Plan | null;
+  /**
+   * true when a fault rule with uses left governs the mailbox (its own script or its group's, at
+   * either stage): only then is a rule taken (a write) at RCPT and at DATA.
+   */
+  faults: boolean;
+}
+
 export interface ListMessagesQuery {
   afterSeq?: number;
   /** newest first (default) or oldest first. */
@@ -157,6 +169,11 @@ export interface Store extends WebhookStore {
    */
   createMailbox(input: NewMailbox, rules: CreateMailboxRules): Promise<Mailbox>;
   getMailbox(address: string): Promise<Mailbox | null>;
+  /**
+   * the mailbox at `address`, its plan and whether a fault script may answer for it, in one read:
+   * what RCPT needs, in one round trip on the scale store instead of three.
+   */
+  getRecipientMailbox(address: string): Promise<RecipientMailbox | null>;
   getMailboxById(id: string): Promise<Mailbox | null>;
   /** the mailbox a session token belongs to (by the token's SHA-256), whatever its state. */
   getMailboxByTokenHash(tokenHash: string): Promise<Mailbox | null>;

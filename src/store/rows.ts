@@ -131,6 +131,16 @@ export function toFaultRule(r: Row): StoredFaultRule {
   return { id: String(r.id), scope, position: num(r.position), stage: String(r.stage) as StoredFaultRule['stage'], action, times: numOrNull(r.times), used: num(r.used), createdAt: num(r.created_at) };
 }
 
+/**
+ * a boolean expression over the mailbox row aliased `b`: some fault rule with uses left governs
+ * it, its own or (for a key owner's mailbox with a group) its group's, as `core/faults.ts`
+ * scopesOf picks them. Two EXISTS, so each uses its own index (0005's fault_rules_mailbox and
+ * fault_rules_group).
+ */
+export const FAULT_RULES_LEFT =
+  `(EXISTS (SELECT 1 FROM fault_rules f WHERE f.mailbox_id = b.id AND (f.times IS NULL OR f.used < f.times)) OR ` +
+  `(b.group_label IS NOT NULL AND b.owner_type <> 'anonymous' AND EXISTS (SELECT 1 FROM fault_rules f WHERE f.owner_id = b.owner_id AND f.group_label = b.group_label AND (f.times IS NULL OR f.used < f.times))))`;
+
 /** the WHERE fragment and its values that pick one scope's rules (placeholders from `ph`). */
 export function faultScopeWhere(scope: FaultScope, ph: (i: number) => string, from = 0): { sql: string; params: unknown[] } {
   return scope.kind === 'mailbox'

@@ -673,6 +673,38 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.takeFaultRule([own], 'data', true)).toBeNull();
     });
 
+    it('reads a recipient’s mailbox with its plan and whether a fault script (own or group, uses left) governs it', async () => {
+      const ownerId = `u-${uniq()}`;
+      const group = `g-${uniq()}`;
+      const mb = await store.createMailbox(newMailbox({ ownerId, ownerType: 'api', group }), rules());
+      const other = await store.createMailbox(newMailbox({ ownerId, ownerType: 'api', group: `g-${uniq()}` }), rules());
+      const plan = await store.getPlan('free');
+      expect(await store.getRecipientMailbox(mb.address)).toEqual({ mailbox: mb, plan, faults: false });
+      expect(await store.getRecipientMailbox(`nope-${uniq()}@inboxd.test`)).toBeNull();
+
+      // a group's script governs every mailbox of that group, not the owner's others
+      const grp = { kind: 'group' as const, ownerId, group };
+      await store.setFaultRules(grp, [{ stage: 'data', action: { kind: 'reply', reply: '451 4.3.0 group' }, times: 1 }], now);
+      expect((await store.getRecipientMailbox(mb.address))?.faults).toBe(true);
+      expect((await store.getRecipientMailbox(other.address))?.faults).toBe(false);
+      // a spent rule governs nothing
+      expect(await store.takeFaultRule([grp], 'data', true)).not.toBeNull();
+      expect((await store.getRecipientMailbox(mb.address))?.faults).toBe(false);
+
+      // the mailbox's own script, at either stage, until deleted when `times` is left out
+      const own = { kind: 'mailbox' as const, mailboxId: other.id };
+      await store.setFaultRules(own, [{ stage: 'rcpt', action: { kind: 'delay', delayMs: 5 }, times: null }], now);
+      expect((await store.getRecipientMailbox(other.address))?.faults).toBe(true);
+      await store.setFaultRules(own, [], now);
+      expect((await store.getRecipientMailbox(other.address))?.faults).toBe(false);
+
+      // an anonymous mailbox is never governed by a group's script, even with the same owner and label
+      const anon = await store.createMailbox(newMailbox({ ownerId, ownerType: 'anonymous', group }), rules());
+      await store.setFaultRules(grp, [{ stage: 'rcpt', action: { kind: 'disconnect' }, times: 2 }], now);
+      expect((await store.getRecipientMailbox(anon.address))?.faults).toBe(false);
+      expect((await store.getRecipientMailbox(mb.address))?.faults).toBe(true);
+    });
+
     // ── cluster lock (optional) ────────────────────────────────────────────────────────────────
 
     it('runExclusive, where offered, admits one holder at a time', async () => {

@@ -26,6 +26,7 @@ import type {
   NewMailbox,
   NewMessage,
   PurgeResult,
+  RecipientMailbox,
   SearchPage,
   SearchScope,
   Store,
@@ -35,7 +36,7 @@ import { BatchWriter, type JobOutcome } from './batch.js';
 import { compilePostgresSearch } from './search.js';
 import type { SearchQuery } from '../../core/search-query.js';
 import { isConnectionError, isRetryable, sqlState, storageError } from './errors.js';
-import { faultJson, faultScopeWhere, type Row, SUMMARY_COLUMNS, toApiKey, toDelivery, toFaultRule, toMailbox, toMessage, toPlan, toSummary, toUser } from '../rows.js';
+import { FAULT_RULES_LEFT, faultJson, faultScopeWhere, type Row, SUMMARY_COLUMNS, toApiKey, toDelivery, toFaultRule, toMailbox, toMessage, toPlan, toSummary, toUser } from '../rows.js';
 import { text } from './rows.js';
 import { EARLIER_UNTRIED, toClaimed, toWebhook, toWebhookAttempt } from '../webhook-rows.js';
 
@@ -493,6 +494,17 @@ export class PostgresStore implements Store {
   async getMailbox(address: string): Promise<Mailbox | null> {
     const [r] = await this.query('SELECT * FROM mailboxes WHERE address = $1', [address]);
     return r ? toMailbox(r) : null;
+  }
+
+  async getRecipientMailbox(address: string): Promise<RecipientMailbox | null> {
+    // RCPT's one round trip: the mailbox, its plan (as JSON, so its columns cannot collide with
+    // the mailbox's) and whether a fault script may answer for it
+    const [r] = await this.query(
+      `SELECT b.*, row_to_json(p) AS plan_row, ${FAULT_RULES_LEFT} AS faults FROM mailboxes b LEFT JOIN plans p ON p.name = b.plan WHERE b.address = $1`,
+      [address],
+    );
+    if (!r) return null;
+    return { mailbox: toMailbox(r), plan: r.plan_row ? toPlan(r.plan_row as Row) : null, faults: Boolean(r.faults) };
   }
 
   async getMailboxById(id: string): Promise<Mailbox | null> {

@@ -26,13 +26,14 @@ import type {
   NewMailbox,
   NewMessage,
   PurgeResult,
+  RecipientMailbox,
   SearchPage,
   SearchScope,
   Store,
 } from '../../core/store.js';
 import { LAST_USED_GRANULARITY_MS } from '../../core/store.js';
 import { EARLIER_UNTRIED, MATCHING_WEBHOOKS_WHERE, toClaimed, toWebhook, toWebhookAttempt } from '../webhook-rows.js';
-import { faultJson, faultScopeWhere, type Row, SUMMARY_COLUMNS, toApiKey, toDelivery, toFaultRule, toMailbox, toMessage, toPlan, toSummary, toUser } from '../rows.js';
+import { FAULT_RULES_LEFT, faultJson, faultScopeWhere, type Row, SUMMARY_COLUMNS, toApiKey, toDelivery, toFaultRule, toMailbox, toMessage, toPlan, toSummary, toUser } from '../rows.js';
 
 export interface SqliteStoreOptions {
   /** file path, or ':memory:' */
@@ -316,6 +317,15 @@ export class SqliteStore implements Store {
     return this.run(() => {
       const r = this.sql('SELECT * FROM mailboxes WHERE address = ?').get(address) as Row | undefined;
       return r ? toMailbox(r) : null;
+    });
+  }
+
+  async getRecipientMailbox(address: string): Promise<RecipientMailbox | null> {
+    return this.run(() => {
+      const r = this.sql(`SELECT b.*, ${FAULT_RULES_LEFT} AS faults FROM mailboxes b WHERE b.address = ?`).get(address) as Row | undefined;
+      if (!r) return null;
+      const p = this.sql('SELECT * FROM plans WHERE name = ?').get(r.plan) as Row | undefined;
+      return { mailbox: toMailbox(r), plan: p ? toPlan(p) : null, faults: Boolean(r.faults) };
     });
   }
 
