@@ -34,10 +34,7 @@ const KEYWORD_RE = new RegExp(
     `|(?:${CJK_KEYWORDS.map(escapeRegex).join('|')})`,
   'giu',
 );
-// Maximal runs of letters and digits: each is one candidate token.
-const TOKEN_RE = /[\p{L}\p{N}]+/gu;
 const ALNUM_CODE = /^[A-Z0-9]{4,10}$/;
-const HAS_DIGIT = /[0-9]/;
 const MIXED_CODE = /^[A-Za-z0-9]{5,10}$/;
 // a word with a number at one end is a name or a version (iPhone15, Node20, Win11, 3Dmark)
 const NAME_AND_NUMBER = /^(?:[A-Za-z]+[0-9]+|[0-9]+[A-Za-z]+)$/;
@@ -152,11 +149,68 @@ function nearestKeyword(spans: [number, number][], start: number, end: number): 
   return best;
 }
 
+// Letters and numbers outside ASCII, for the few tokens that have them.
+const LETTER_OR_NUMBER = /[\p{L}\p{N}]/u;
+
+/** whether the code point is a letter or a number (\p{L} or \p{N}), as TOKEN_RE sees it. */
+function isLetterOrNumber(cp: number): boolean {
+  if (cp < 0x80) return (cp >= 0x61 && cp <= 0x7a) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x30 && cp <= 0x39);
+  return LETTER_OR_NUMBER.test(String.fromCodePoint(cp));
+}
+
+/** where the run of letters and numbers (by code point) that holds position `i` starts. */
+function tokenStart(text: string, i: number): number {
+  while (i > 0) {
+    const c = text.charCodeAt(i - 1);
+    if (c >= 0xdc00 && c <= 0xdfff && i >= 2) {
+      const h = text.charCodeAt(i - 2);
+      if (h >= 0xd800 && h <= 0xdbff) {
+        if (!isLetterOrNumber(text.codePointAt(i - 2)!)) break;
+        i -= 2;
+        continue;
+      }
+    }
+    if (!isLetterOrNumber(c)) break;
+    i--;
+  }
+  return i;
+}
+
+/** where the run of letters and numbers (by code point) that holds position `i` ends. */
+function tokenEnd(text: string, i: number): number {
+  const len = text.length;
+  while (i < len) {
+    const cp = text.codePointAt(i)!;
+    if (!isLetterOrNumber(cp)) break;
+    i += cp > 0xffff ? 2 : 1;
+  }
+  return i;
+}
+
+// Every kind of code has an ASCII digit, so only tokens around a digit are looked at.
+const DIGIT = /[0-9]/g;
+
+/**
+ * The tokens (maximal runs of letters and numbers, as TOKEN_RE would find them) that hold an
+ * ASCII digit, in order: found by jumping from digit to digit instead of matching every word.
+ */
+function* digitTokens(text: string): Generator<[number, number]> {
+  DIGIT.lastIndex = 0;
+  for (let m = DIGIT.exec(text); m; m = DIGIT.exec(text)) {
+    const start = tokenStart(text, m.index);
+    const end = tokenEnd(text, m.index + 1);
+    yield [start, end];
+    DIGIT.lastIndex = end;
+  }
+}
+
 function candidatesIn(text: string, source: ContentSource, order: { n: number }): Candidate[] {
   const out: Candidate[] = [];
-  const spans = keywordSpans(text);
+  // the keyword scan is the costly part; a text with no candidate never needs it
+  let found: [number, number][] | null = null;
+  const spans = (): [number, number][] => (found ??= keywordSpans(text));
   const push = (value: string, start: number, end: number, numeric: boolean): void => {
-    const near = nearestKeyword(spans, start, end);
+    const near = nearestKeyword(spans(), start, end);
     out.push({
       value,
       source,
@@ -172,16 +226,13 @@ function candidatesIn(text: string, source: ContentSource, order: { n: number })
 
   // pending: a 3-digit group that may be the first half of "123 456" / "123-456"
   let pending: { start: number; end: number; value: string } | null = null;
-  TOKEN_RE.lastIndex = 0;
-  for (let m = TOKEN_RE.exec(text); m && out.length < MAX_CANDIDATES; m = TOKEN_RE.exec(text)) {
-    const tok = m[0];
-    const start = m.index;
-    const end = start + tok.length;
-    // every kind of code has an ASCII digit: most tokens (words) end here
-    if (tok.length > 10 || !HAS_DIGIT.test(tok)) {
+  for (const [start, end] of digitTokens(text)) {
+    if (out.length >= MAX_CANDIDATES) break;
+    if (end - start > 10) {
       pending = null;
       continue;
     }
+    const tok = text.slice(start, end);
     const allDigits = /^[0-9]+$/.test(tok);
 
     if (allDigits && tok.length === 3) {
@@ -207,7 +258,7 @@ function candidatesIn(text: string, source: ContentSource, order: { n: number })
       if (rejectDigits(text, start, end)) continue;
       const n = Number(tok);
       if (tok.length === 4 && n >= 1900 && n <= 2099) {
-        const near = nearestKeyword(spans, start, end);
+        const near = nearestKeyword(spans(), start, end);
         if (near.distance > YEAR_WINDOW) continue;
       }
       push(tok, start, end, true);

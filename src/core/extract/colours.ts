@@ -7,6 +7,12 @@
 import { MAX_SCAN_CHARS } from './limits.js';
 
 
+/** an element's attributes, by lower-case name. */
+export interface Attributes {
+  attr(name: string): string | undefined;
+  has(name: string): boolean;
+}
+
 /** 0xRRGGBB; UNKNOWN when it cannot be told from inline markup; TRANSPARENT for invisible ink. */
 export type Colour = number;
 export const UNKNOWN = -1;
@@ -59,9 +65,9 @@ export function declarations(style: string): Map<string, string> {
 }
 
 /** the background an element paints: its own colour, the parent's (transparent), or UNKNOWN (an image). */
-export function backgroundOf(attrs: Map<string, string>, decls: Map<string, string> | null, parent: Colour, styled: boolean): Colour {
+export function backgroundOf(attrs: Attributes, decls: Map<string, string> | null, parent: Colour, styled: boolean): Colour {
   let bg = parent;
-  const attr = attrs.get('bgcolor');
+  const attr = attrs.attr('bgcolor');
   if (attr !== undefined) {
     const c = parseColour(attr);
     bg = c === TRANSPARENT ? bg : c;
@@ -96,9 +102,9 @@ export function backgroundOf(attrs: Map<string, string>, decls: Map<string, stri
   return bg;
 }
 
-export function foregroundOf(name: string, attrs: Map<string, string>, decls: Map<string, string> | null, parent: Colour, styled: boolean): Colour {
+export function foregroundOf(name: string, attrs: Attributes, decls: Map<string, string> | null, parent: Colour, styled: boolean): Colour {
   let fg = parent;
-  const attr = name === 'font' ? attrs.get('color') : name === 'body' ? attrs.get('text') : undefined;
+  const attr = name === 'font' ? attrs.attr('color') : name === 'body' ? attrs.attr('text') : undefined;
   if (attr !== undefined) fg = parseColour(attr);
   const colour = decls?.get('color');
   if (colour !== undefined) fg = parseColour(colour);
@@ -106,15 +112,26 @@ export function foregroundOf(name: string, attrs: Map<string, string>, decls: Ma
   return fg;
 }
 
-/** true when a <style> block sets backgrounds or colours (one pass over the document). */
+// `<style` and `</style` in any case; no other letters lower-case to these ASCII ones
+const STYLE_OPEN = /<style/gi;
+const STYLE_CLOSE = /<\/style/gi;
+
+/**
+ * true when a <style> block sets backgrounds or colours. Finds the blocks case-insensitively and
+ * lower-cases only their content, rather than a lower-cased copy of the whole document.
+ */
 export function stylesheetPaints(html: string): boolean {
-  const lower = html.slice(0, MAX_SCAN_CHARS).toLowerCase();
-  for (let at = lower.indexOf('<style'); at >= 0; ) {
-    const end = lower.indexOf('</style', at);
-    const css = lower.slice(at, end < 0 ? lower.length : end);
+  const scan = html.length > MAX_SCAN_CHARS ? html.slice(0, MAX_SCAN_CHARS) : html;
+  STYLE_OPEN.lastIndex = 0;
+  for (let m = STYLE_OPEN.exec(scan); m; ) {
+    STYLE_CLOSE.lastIndex = m.index;
+    const close = STYLE_CLOSE.exec(scan);
+    const end = close ? close.index : scan.length;
+    const css = scan.slice(m.index, end).toLowerCase();
     if (css.includes('background') || css.includes('color')) return true;
-    if (end < 0) return false;
-    at = lower.indexOf('<style', end);
+    if (!close) return false;
+    STYLE_OPEN.lastIndex = end;
+    m = STYLE_OPEN.exec(scan);
   }
   return false;
 }

@@ -160,6 +160,15 @@ describe('htmlToText', () => {
     expect(htmlToText('<html><head><title>x</title><body><p>Hello</p>')).toBe('Hello');
   });
 
+  it('collapses white space per line, keeps <pre> lines and unusual spaces inside a line', () => {
+    // the rendering is built as it streams (no split and join of lines): these pin its edges
+    expect(htmlToText('<p>a \u2003 </p><p>\u2003b\u3000c</p><div></div><div></div><div>d</div>')).toBe('a\n\nb\u3000c\n\nd');
+    expect(htmlToText('<pre>  x\t\t y \r\n\n\n\n  z\f</pre> tail &nbsp;&nbsp; end<br>')).toBe('x y\n\nz\n\ntail end');
+    expect(htmlToText('<ul><li>one  two<li> three </ul>x<br><br><br>y')).toBe('- one two\n- three\n\nx\n\ny');
+    expect(htmlToText('<td>a</td><td>&#8195;b</td>\n\n<TR><td>c')).toBe('a \u2003b\nc');
+    expect(htmlToText('<B>bold</B><I>x</I> <A HREF="https://a.example/" >A</A>')).toBe('boldx A');
+  });
+
   it('keeps small but non-zero font sizes', () => {
     expect(htmlToText('<span style="font-size:0.9em">small</span> <span style="font-size: 0">gone</span>')).toBe('small');
   });

@@ -3,7 +3,7 @@
  * and `<a href>` targets in the HTML body, with their anchor text. Never fetches anything.
  */
 import type { ExtractedLink } from '../types.js';
-import { BLOCK, CELL, walkHtml, type WalkHandlers } from './html-walk.js';
+import { KIND, walkHtml, type WalkHandlers } from './html-walk.js';
 import { MAX_LINKS, MAX_SCAN_CHARS } from './limits.js';
 
 // Stops at whitespace, quotes and angle brackets (how URLs are delimited in plain text, RFC 3986
@@ -69,12 +69,12 @@ export function linkCollector(): { handlers: WalkHandlers; result(): { url: stri
         if (tag.name === 'a') {
           finish();
           if (!tag.end) {
-            const href = tag.attrs.get('href');
+            const href = tag.attr('href');
             current = { url: href === undefined ? null : normaliseHref(href), text: [], alt: null };
           }
         } else if (tag.name === 'img' && current && current.alt === null) {
-          current.alt = tag.attrs.get('alt') ?? null;
-        } else if (current && (tag.name === 'br' || BLOCK.has(tag.name) || CELL.has(tag.name))) {
+          current.alt = tag.attr('alt') ?? null;
+        } else if (current && (tag.name === 'br' || tag.kind & (KIND.block1 | KIND.block2 | KIND.cell))) {
           current.text.push(' ');
         }
       },
