@@ -120,15 +120,39 @@ function rejectAlnum(text: string, start: number, end: number): boolean {
   return inAddress(text, start, end);
 }
 
-/** keyword hits (start, end) in order of appearance. */
-function keywordSpans(text: string): [number, number][] {
-  const spans: [number, number][] = [];
-  KEYWORD_RE.lastIndex = 0;
-  for (let m = KEYWORD_RE.exec(text); m; m = KEYWORD_RE.exec(text)) {
-    spans.push([m.index, m.index + m[0].length]);
-    if (m[0].length === 0) KEYWORD_RE.lastIndex++;
+/**
+ * Keyword hits (start, end) in order of appearance, found as far as they are needed: the scan
+ * is the costly part of reading codes, and the candidates are asked about in text order, so a
+ * code near the top of a long message stops it near the top. The hits are those of one scan of
+ * the whole text from its start, only not all of them.
+ */
+class KeywordScan {
+  readonly spans: [number, number][] = [];
+  private at = 0;
+  private done = false;
+  constructor(private readonly text: string) {}
+
+  /** the hits up to and including the first that starts at or after `end` (all, if none does). */
+  upTo(end: number): [number, number][] {
+    const spans = this.spans;
+    while (!this.done && (spans.length === 0 || spans[spans.length - 1]![0] < end)) {
+      KEYWORD_RE.lastIndex = this.at;
+      const m = KEYWORD_RE.exec(this.text);
+      if (!m) {
+        this.done = true;
+        break;
+      }
+      spans.push([m.index, m.index + m[0].length]);
+      this.at = KEYWORD_RE.lastIndex + (m[0].length === 0 ? 1 : 0);
+    }
+    return spans;
   }
-  return spans;
+}
+
+/** whether the text has a keyword at all. */
+function hasKeyword(text: string): boolean {
+  KEYWORD_RE.lastIndex = 0;
+  return KEYWORD_RE.test(text);
 }
 
 /** distance from [start, end) to the nearest keyword span, and whether that keyword is before. */
@@ -206,11 +230,10 @@ function* digitTokens(text: string): Generator<[number, number]> {
 
 function candidatesIn(text: string, source: ContentSource, order: { n: number }): Candidate[] {
   const out: Candidate[] = [];
-  // the keyword scan is the costly part; a text with no candidate never needs it
-  let found: [number, number][] | null = null;
-  const spans = (): [number, number][] => (found ??= keywordSpans(text));
+  // the keyword scan is the costly part: it goes only as far as the candidates ask
+  const keywords = new KeywordScan(text);
   const push = (value: string, start: number, end: number, numeric: boolean): void => {
-    const near = nearestKeyword(spans(), start, end);
+    const near = nearestKeyword(keywords.upTo(end), start, end);
     out.push({
       value,
       source,
@@ -258,7 +281,7 @@ function candidatesIn(text: string, source: ContentSource, order: { n: number })
       if (rejectDigits(text, start, end)) continue;
       const n = Number(tok);
       if (tok.length === 4 && n >= 1900 && n <= 2099) {
-        const near = nearestKeyword(spans(), start, end);
+        const near = nearestKeyword(keywords.upTo(end), start, end);
         if (near.distance > YEAR_WINDOW) continue;
       }
       push(tok, start, end, true);
@@ -337,7 +360,7 @@ export function extractCodes(input: { subject: string | null; text: string | nul
   const numericValues = new Set(all.filter((c) => c.numeric).map((c) => c.value));
   const loneSixDigit = numericValues.size === 1 && [...numericValues][0]!.length === 6 ? [...numericValues][0] : null;
   // a subject that announces a code vouches for a body with very few candidates
-  const subjectAnnounces = keywordSpans(subject).length > 0;
+  const subjectAnnounces = hasKeyword(subject);
   const bodyValues = new Set(all.filter((c) => c.source !== 'subject').map((c) => c.value));
 
   const kept = all.filter(

@@ -71,7 +71,11 @@ const ENTITY = /&(?:#(\d{1,8})|#[xX]([0-9a-fA-F]{1,7})|([A-Za-z][A-Za-z0-9]{1,31
 
 /** decodes HTML character references; unknown names stay as written. */
 export function decodeEntities(s: string, inAttribute = false): string {
-  if (!s.includes('&')) return s;
+  let at = s.indexOf('&');
+  if (at < 0) return s;
+  // most references in mail are the &amp; of a query string: without a regex when that is all
+  while (at >= 0 && s.startsWith('&amp;', at)) at = s.indexOf('&', at + 5);
+  if (at < 0) return s.replaceAll('&amp;', '&');
   return s.replace(ENTITY, (whole, dec: string | undefined, hex: string | undefined, name: string | undefined, semi: string) => {
     if (dec !== undefined || hex !== undefined) {
       const cp = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hex!, 16);

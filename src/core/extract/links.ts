@@ -38,10 +38,15 @@ function trimUrl(url: string): string {
   return url.slice(0, end);
 }
 
+const BREAKS = /[\t\r\n]/;
+const BREAKS_ALL = /[\t\r\n]/g;
+// runs of white space other than a single space (replacing each space with itself is costly)
+const RUNS_OF_SPACE = /\s{2,}|[^\S ]/g;
+
 /** the href as a browser would follow it, if it is an absolute http(s) URL; null otherwise. */
 function normaliseHref(href: string): string | null {
   // browsers strip tabs and newlines anywhere in a URL, and spaces at either end (WHATWG URL)
-  const u = href.replace(/[\t\r\n]/g, '').trim();
+  const u = (BREAKS.test(href) ? href.replace(BREAKS_ALL, '') : href).trim();
   if (!/^https?:\/\//i.test(u) || u.length > 8192) return null;
   return u;
 }
@@ -55,7 +60,7 @@ export function linkCollector(): { handlers: WalkHandlers; result(): { url: stri
   let current: { url: string | null; text: string[]; alt: string | null } | null = null;
   const finish = (): void => {
     if (current?.url) {
-      const text = current.text.join('').replace(/\s+/g, ' ').trim() || current.alt?.trim() || null;
+      const text = current.text.join('').replace(RUNS_OF_SPACE, ' ').trim() || current.alt?.trim() || null;
       found.push({ url: current.url, text });
     }
     current = null;
