@@ -15,6 +15,7 @@ import { newId } from '../../core/ids.js';
 import type { AttemptOutcome, ClaimedDelivery, NewOutboxEvent, Webhook, WebhookAttempt, WebhookChanges } from '../../core/webhooks/types.js';
 import type { ApiKey, DeliveryAttempt, FaultRule, FaultScope, FaultStage, Mailbox, Message, MessageSummary, OwnerType, Plan, StoredFaultRule, User } from '../../core/types.js';
 import { readMigrations } from '../migrations.js';
+import { Checkpointer } from './checkpointer.js';
 import { GroupCommit, type JobOutcome } from './group-commit.js';
 import { compileSqliteSearch } from './search.js';
 import { type IndexRow, indexRow, writeIndexRows } from './search-index.js';
@@ -47,6 +48,9 @@ export interface SqliteStoreOptions {
 const LOCK_ATTEMPT_MS = 25;
 const LOCK_RETRY_MS = 25;
 
+/** SQLite's default wal_autocheckpoint, restored when the worker's checkpointer fails. */
+const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
+
 /** SQLITE_BUSY / SQLITE_LOCKED: another connection holds the lock. */
 function isBusy(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
@@ -63,13 +67,19 @@ function storageError(err: unknown): unknown {
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly inserts = new GroupCommit<NewMessage[], InsertedMessage[]>(
-    (jobs) => this.commitInserts(jobs),
+    (jobs) => {
+      const outcomes = this.commitInserts(jobs);
+      this.checkpoints()?.kick();
+      return outcomes;
+    },
     storageError,
     (err, oldestAt) => (!this.closing && isBusy(err) && Date.now() - oldestAt < this.busyTimeoutMs ? LOCK_RETRY_MS : null),
   );
   private readonly busyTimeoutMs: number;
   private closing = false;
   private readonly statements = new Map<string, Database.Statement>();
+  /** WAL checkpoints in a worker thread (checkpointer.ts), started by the first insert; null once it failed. */
+  private checkpointer: Checkpointer | null | undefined;
 
   constructor(private readonly options: SqliteStoreOptions) {
     if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
@@ -159,7 +169,26 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     this.closing = true;
     if (this.db.open) this.inserts.flush();
+    await this.checkpointer?.close();
     if (this.db.open) this.db.close();
+  }
+
+  /** the worker's checkpointer, started on first use; none for ':memory:' (no WAL) or after it failed. */
+  private checkpoints(): Checkpointer | null {
+    if (this.checkpointer !== undefined || this.closing) return this.checkpointer ?? null;
+    if (this.options.file === ':memory:') return (this.checkpointer = null);
+    this.checkpointer = new Checkpointer({
+      file: this.options.file,
+      synchronous: this.options.synchronous === 'full' ? 'FULL' : 'NORMAL',
+      // PASSIVE never waits: a reader in the way only leaves the rest for the next time
+      catchUp: () => this.db.open && void this.sql('PRAGMA wal_checkpoint(PASSIVE)').get(),
+      failed: () => {
+        this.checkpointer = null;
+        if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
+      },
+    });
+    this.db.pragma('wal_autocheckpoint = 0');
+    return this.checkpointer;
   }
 
   // ── plans, users, keys ───────────────────────────────────────────────────────────────────────
@@ -767,8 +796,8 @@ export class SqliteStore implements Store {
   }
 
   async purge(now: number, retentionMs: number, quarantineMs: number): Promise<PurgeResult> {
-    return this.run(() => {
-      const purged = this.db
+    const purged = await this.run(() =>
+      this.db
         .transaction(() => {
           const messages = this.sql('DELETE FROM messages WHERE mailbox_id IN (SELECT id FROM mailboxes WHERE active = 0 AND ended_at <= ?)')
             .run(now - retentionMs).changes;
@@ -778,11 +807,16 @@ export class SqliteStore implements Store {
           const mailboxes = this.sql('DELETE FROM mailboxes WHERE active = 0 AND ended_at <= ?').run(now - quarantineMs).changes;
           return { messages, mailboxes };
         })
-        .immediate();
-      // old frames of the WAL still hold the deleted pages as they were; a reader holding a
-      // snapshot may keep some for now, and the next purge tries again
-      if (purged.messages > 0) this.db.pragma('wal_checkpoint(TRUNCATE)');
-      return purged;
-    });
+        .immediate(),
+    );
+    // old frames of the WAL still hold the deleted pages as they were; a reader holding a
+    // snapshot may keep some for now, and the next purge tries again. The worker's checkpoint
+    // is let finish first: a TRUNCATE that finds it running does nothing.
+    if (purged.messages > 0) {
+      const truncate = () => this.run(() => void this.sql('PRAGMA wal_checkpoint(TRUNCATE)').get());
+      const ckpt = this.checkpointer;
+      await (ckpt ? ckpt.whileIdle(truncate) : truncate());
+    }
+    return purged;
   }
 }

@@ -1,0 +1,142 @@
+/**
+ * Moves the SQLite store's WAL checkpoints off the event loop. SQLite's automatic checkpoint
+ * runs inside the commit that crosses 1,000 WAL pages: it copies the WAL into the database file
+ * and syncs both on the main thread (at 50 KB a message that was a fifth of the insert's CPU, and
+ * the occasional slow commit behind the "." → event p99). Instead the store turns the automatic
+ * checkpoint off and this runs PASSIVE checkpoints from a second connection in a worker thread:
+ * after each group commit (at most one in flight, coalesced) and on an idle timer for the other
+ * writes. SQLite keeps them safe together (a checkpoint never blocks the writer; a SIGKILL in the
+ * middle leaves the WAL to replay).
+ * The WAL stays bounded: it restarts from its start at the first write after a checkpoint that
+ * caught up; under steady writes the worker may never quite catch up, so when it reports more
+ * than MAX_WAL_FRAMES the store checkpoints once on its own connection (the remainder is small).
+ * If the worker fails, the store goes back to SQLite's automatic checkpoint.
+ */
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/** WAL pages beyond which the store catches up itself (~8 MB at 4 KB pages; SQLite's own is 1,000). */
+export const MAX_WAL_FRAMES = 2048;
+/** how often the worker is asked when nothing is committed (writes other than inserts). */
+const IDLE_KICK_MS = 1000;
+/** how long close waits for the worker to close its connection. */
+const CLOSE_WAIT_MS = 2000;
+
+/** the checkpoint's result, as `PRAGMA wal_checkpoint` reports it. */
+export interface CheckpointReport {
+  busy: number;
+  /** pages in the WAL. */
+  log: number;
+  /** pages of it copied into the database file. */
+  checkpointed: number;
+}
+
+// plain CommonJS run with `eval`: the same code from source (vitest, tsx) and from dist, and the
+// thread loads nothing but the driver
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { fileMustExist: true, timeout: 0 });
+db.pragma('synchronous = ' + workerData.synchronous);
+parentPort.on('message', (m) => {
+  if (m === 'close') {
+    db.close();
+    parentPort.close();
+    return;
+  }
+  try {
+    const r = db.pragma('wal_checkpoint(PASSIVE)')[0];
+    parentPort.postMessage({ busy: r.busy, log: r.log, checkpointed: r.checkpointed });
+  } catch (err) {
+    parentPort.postMessage({ error: String((err && err.message) || err) });
+  }
+});
+`;
+
+export interface CheckpointerOptions {
+  file: string;
+  synchronous: 'FULL' | 'NORMAL';
+  /** the WAL went past MAX_WAL_FRAMES: checkpoint on the store's own connection now. */
+  catchUp: () => void;
+  /** the worker failed: the store turns SQLite's automatic checkpoint back on. */
+  failed: (err: unknown) => void;
+}
+
+export class Checkpointer {
+  private readonly worker: Worker;
+  private inFlight = false;
+  private again = false;
+  private paused = false;
+  private closed = false;
+  private readonly idle: NodeJS.Timeout;
+  private settle: (() => void) | null = null;
+
+  constructor(private readonly options: CheckpointerOptions) {
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { file: options.file, synchronous: options.synchronous, driver: createRequire(import.meta.url).resolve('better-sqlite3') },
+    });
+    this.worker.unref();
+    this.worker.on('message', (r: CheckpointReport | { error: string }) => this.done(r));
+    this.worker.on('error', (err) => this.fail(err));
+    this.idle = setInterval(() => this.kick(), IDLE_KICK_MS);
+    this.idle.unref();
+  }
+
+  /** asks for a checkpoint: now if none is running, else right after the running one. */
+  kick(): void {
+    if (this.closed) return;
+    if (this.inFlight || this.paused) {
+      this.again = true;
+      return;
+    }
+    this.inFlight = true;
+    this.again = false;
+    this.worker.postMessage('checkpoint');
+  }
+
+  private done(r: CheckpointReport | { error: string }): void {
+    this.inFlight = false;
+    if ('error' in r) {
+      this.fail(new Error(r.error));
+      return;
+    }
+    if (r.log > MAX_WAL_FRAMES) this.options.catchUp();
+    this.settle?.();
+    if (this.again && !this.paused) this.kick();
+  }
+
+  private fail(err: unknown): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.idle);
+    this.settle?.();
+    void this.worker.terminate();
+    this.options.failed(err);
+  }
+
+  /** runs `fn` with no checkpoint of the worker running (a TRUNCATE must not find it busy). */
+  async whileIdle<T>(fn: () => T): Promise<T> {
+    this.paused = true;
+    try {
+      while (this.inFlight && !this.closed) await new Promise<void>((resolve) => (this.settle = resolve));
+      return fn();
+    } finally {
+      this.settle = null;
+      this.paused = false;
+      if (this.again) this.kick();
+    }
+  }
+
+  /** closes the worker's connection before the store closes its own (the last one out removes the WAL). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.idle);
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.postMessage('close');
+    const timer = setTimeout(() => void this.worker.terminate(), CLOSE_WAIT_MS);
+    await exited;
+    clearTimeout(timer);
+  }
+}
