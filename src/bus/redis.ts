@@ -70,7 +70,13 @@ export class RedisBus implements Bus {
       retryStrategy: (attempt) => Math.min(attempt * 100, maxDelay),
       connectTimeout: 5000,
     };
-    this.publisher = new Redis(options.url, { ...common, autoResendUnfulfilledCommands: false, connectionName: 'inboxd-pub' });
+    this.publisher = new Redis(options.url, {
+      ...common,
+      autoResendUnfulfilledCommands: false,
+      // the publishes of one committed batch go out in one write (each keeps its own timeout and answer)
+      enableAutoPipelining: true,
+      connectionName: 'inboxd-pub',
+    });
     this.subscriber = new Redis(options.url, {
       ...common,
       commandTimeout: this.subscribeTimeoutMs,

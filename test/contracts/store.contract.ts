@@ -681,6 +681,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       const plan = await store.getPlan('free');
       expect(await store.getRecipientMailbox(mb.address)).toEqual({ mailbox: mb, plan, faults: false });
       expect(await store.getRecipientMailbox(`nope-${uniq()}@inboxd.test`)).toBeNull();
+      // reads asked for at once (the scale store coalesces them) each get their own answer
+      const many = await Promise.all([mb.address, `nope-${uniq()}@inboxd.test`, other.address, mb.address].map((a) => store.getRecipientMailbox(a)));
+      expect(many.map((r) => r?.mailbox.id ?? null)).toEqual([mb.id, null, other.id, mb.id]);
 
       // a group's script governs every mailbox of that group, not the owner's others
       const grp = { kind: 'group' as const, ownerId, group };

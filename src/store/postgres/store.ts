@@ -33,6 +33,7 @@ import type {
 } from '../../core/store.js';
 import { LAST_USED_GRANULARITY_MS } from '../../core/store.js';
 import { BatchWriter, type JobOutcome } from './batch.js';
+import { ReadBatcher } from './read-batch.js';
 import { compilePostgresSearch } from './search.js';
 import type { SearchQuery } from '../../core/search-query.js';
 import { isConnectionError, isRetryable, sqlState, storageError } from './errors.js';
@@ -143,6 +144,7 @@ export class PostgresStore implements Store {
   private readonly schema: string | undefined;
   private closed = false;
   private readonly inserts = new BatchWriter<NewMessage[], InsertedMessage[]>((jobs) => this.writeInserts(jobs), BATCH_LIMITS);
+  private readonly recipientReads = new ReadBatcher<RecipientMailbox | null>((addresses) => this.readRecipients(addresses), null);
 
   constructor(options: PostgresStoreOptions) {
     if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) {
@@ -496,15 +498,17 @@ export class PostgresStore implements Store {
     return r ? toMailbox(r) : null;
   }
 
-  async getRecipientMailbox(address: string): Promise<RecipientMailbox | null> {
-    // RCPT's one round trip: the mailbox, its plan (as JSON, so its columns cannot collide with
-    // the mailbox's) and whether a fault script may answer for it
-    const [r] = await this.query(
-      `SELECT b.*, row_to_json(p) AS plan_row, ${FAULT_RULES_LEFT} AS faults FROM mailboxes b LEFT JOIN plans p ON p.name = b.plan WHERE b.address = $1`,
-      [address],
+  getRecipientMailbox(address: string): Promise<RecipientMailbox | null> {
+    return this.recipientReads.get(address);
+  }
+
+  /** RCPT's reads, coalesced (read-batch.ts): each mailbox, its plan (as JSON, so its columns cannot collide with the mailbox's) and whether a fault script may answer for it. */
+  private async readRecipients(addresses: string[]): Promise<Map<string, RecipientMailbox>> {
+    const rows = await this.query(
+      `SELECT b.*, row_to_json(p) AS plan_row, ${FAULT_RULES_LEFT} AS faults FROM mailboxes b LEFT JOIN plans p ON p.name = b.plan WHERE b.address = ANY($1::text[])`,
+      [addresses],
     );
-    if (!r) return null;
-    return { mailbox: toMailbox(r), plan: r.plan_row ? toPlan(r.plan_row as Row) : null, faults: Boolean(r.faults) };
+    return new Map(rows.map((r) => [String(r.address), { mailbox: toMailbox(r), plan: r.plan_row ? toPlan(r.plan_row as Row) : null, faults: Boolean(r.faults) }]));
   }
 
   async getMailboxById(id: string): Promise<Mailbox | null> {
