@@ -19,6 +19,7 @@ import { attemptReply, smtpError } from './replies.js';
 import { RateLimiter } from '../core/rate-limit.js';
 import type { User } from '../core/types.js';
 import { acceptRepeatedParams } from './params.js';
+import { DataBuffer } from './data-buffer.js';
 
 export interface SmtpSettings {
   hostname: string;
@@ -186,7 +187,7 @@ export function createSmtpServer(deps: SmtpDeps): SmtpHandle {
       const envelope = session.envelope;
       const list = accepted.get(envelope) ?? [];
       if (list.length >= settings.maxRecipients) return callback(smtpError('too_many_recipients'));
-      const declared = Number((session.envelope.mailFrom && session.envelope.mailFrom.args && (session.envelope.mailFrom.args as Record<string, string>).SIZE) || 0);
+      const declared = declaredSize(session);
       const ctx = {
         source: 'smtp' as const,
         envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address || null : null,
@@ -219,7 +220,8 @@ export function createSmtpServer(deps: SmtpDeps): SmtpHandle {
     },
     onData(stream: SMTPServerDataStream, session, callback) {
       const startedAt = Date.now();
-      let chunks: Buffer[] = [];
+      // the message streams into shared memory as it arrives (data-buffer.ts): held once
+      const data = new DataBuffer(Math.min(settings.maxMessageBytes, settings.maxBufferedBytes), declaredSize(session));
       let size = 0;
       let held = 0;
       let busy = false;
@@ -230,19 +232,27 @@ export function createSmtpServer(deps: SmtpDeps): SmtpHandle {
       stream.on('data', (chunk: Buffer) => {
         size += chunk.length;
         // past a limit we keep reading (draining) so the client gets its answer, but keep nothing
-        if (busy || size > settings.maxMessageBytes) return;
+        if (busy) return;
+        if (size > settings.maxMessageBytes) {
+          data.drop();
+          return release();
+        }
         if (buffered + chunk.length > settings.maxBufferedBytes) {
           busy = true;
-          chunks = [];
+          data.drop();
           return release();
         }
         buffered += chunk.length;
         held += chunk.length;
-        chunks.push(chunk);
+        data.append(chunk);
       });
       let ended = false;
       // a client gone mid-DATA leaves no 'end'; its bytes are released all the same
-      stream.once('close', () => ended || release());
+      stream.once('close', () => {
+        if (ended) return;
+        data.drop();
+        release();
+      });
       stream.on('end', () => {
         ended = true;
         const recipients = accepted.get(session.envelope) ?? [];
@@ -250,6 +260,7 @@ export function createSmtpServer(deps: SmtpDeps): SmtpHandle {
         const mailFrom = session.envelope.mailFrom;
         const meta = { source: 'smtp' as const, envelopeFrom: mailFrom ? mailFrom.address || null : null, remoteAddress: session.remoteAddress, replyFor: attemptReply, startedAt };
         if (stream.sizeExceeded || size > settings.maxMessageBytes) {
+          data.drop();
           release();
           delivery.refuse(recipients, 'message_too_large', { ...meta, size });
           return callback(smtpError('message_too_large'));
@@ -258,11 +269,8 @@ export function createSmtpServer(deps: SmtpDeps): SmtpHandle {
           delivery.refuse(recipients, 'server_busy', { ...meta, size });
           return callback(smtpError('server_busy'));
         }
-        // one copy, into memory the parser worker can read in place (no second copy to hand it over)
-        const raw = Buffer.from(new SharedArrayBuffer(size));
-        let at = 0;
-        for (const c of chunks) at += c.copy(raw, at);
-        chunks = [];
+        // memory the parser worker reads in place and the store binds as it is: no copy to hand over
+        const raw = data.take();
         delivery
           .deliver(raw, recipients, meta)
           .finally(release)
@@ -342,6 +350,13 @@ export function createSmtpServer(deps: SmtpDeps): SmtpHandle {
       return server.connections.size + (secureServer?.connections.size ?? 0);
     },
   };
+}
+
+/** the SIZE= a client declared on MAIL FROM (RFC 1870), or 0. */
+function declaredSize(session: SMTPServerSession): number {
+  const args = session.envelope.mailFrom ? (session.envelope.mailFrom.args as Record<string, string> | false | undefined) : undefined;
+  const n = Number((args && args.SIZE) || 0);
+  return Number.isFinite(n) && n > 0 ? n : 0;
 }
 
 /** `2.0.0 Ok: queued as <id>[, <id>…]`: the reply after DATA names what was stored. */
