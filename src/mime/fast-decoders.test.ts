@@ -26,6 +26,8 @@ const messages: Record<string, Uint8Array> = {
   'text in base64': mixed(part('text/plain; charset=utf-8', 'base64', b64('héllo wörld\n'.repeat(40)).replace(/.{76}/g, '$&\r\n'))),
   'calendar': mixed(part('text/calendar; method=request', 'base64', b64('BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n'))),
   'seven bit attachment': mixed(part('application/octet-stream', '7bit', 'line one\r\nline two', 'Content-Disposition: attachment; filename="a.bin"\r\n')),
+  // readLine drops the CRs before each LF, not the ones inside a line
+  'bare CRs': mixed(part('text/plain', '7bit', 'a\rb\r\r\nc\r\r\n\r\nd\r'), part('application/x-y', '7bit', 'e\r\rf\r')),
   'quoted-printable attachment': mixed(part('application/octet-stream', 'quoted-printable', 'a=3Db=\r\nc')),
   // a base64 multipart's own body arrives in two runs (preamble, then after its inner part);
   // postal-mime never hands that body out, but the parse must come out the same
