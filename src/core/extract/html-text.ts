@@ -13,6 +13,9 @@ const RUNS_OF_SPACE = /[ \t\r\n\f\u00a0]{2,}|[\t\r\n\f\u00a0]/g;
 // the space, tab, CR, LF, FF and NBSP that RUNS_OF_SPACE folds.
 const OTHER_SPACE = /[\v\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
 
+// Any white space but a single space: most pieces of prose have none, and need no rewriting.
+const NOT_SINGLE_SPACES = /[^\S ]| {2}/;
+
 function isTrimmed(c: number): boolean {
   // exactly the characters String#trim and \s treat as white space
   if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
@@ -90,11 +93,14 @@ class Lines {
 
   /** text outside <pre>: runs of white space are one space. */
   text(s: string): void {
-    if (OTHER_SPACE.test(s)) {
-      this.general(s, false);
-      return;
+    let t = s;
+    if (NOT_SINGLE_SPACES.test(s)) {
+      if (OTHER_SPACE.test(s)) {
+        this.general(s, false);
+        return;
+      }
+      t = s.replace(RUNS_OF_SPACE, ' ');
     }
-    const t = s.replace(RUNS_OF_SPACE, ' ');
     let from = 0;
     let to = t.length;
     if (t.charCodeAt(0) === 0x20) {

@@ -78,7 +78,10 @@ const HEAD_SLOT = COMMON_SLOTS.get('head') ?? -1;
 function slotOf(html: string, start: number, end: number, h: number): number {
   const slot = h & (SLOTS - 1);
   const known = COMMON_NAMES[slot];
-  return known !== undefined && known.length === end - start && html.startsWith(known, start) ? slot : -1;
+  if (known === undefined || known.length !== end - start) return -1;
+  // names are short: comparing here beats a call to startsWith
+  for (let i = 0; i < known.length; i++) if (known.charCodeAt(i) !== html.charCodeAt(start + i)) return -1;
+  return slot;
 }
 
 // A whitespace-stripped, lower-cased style attribute hides its element when it says any of these.

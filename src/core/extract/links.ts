@@ -60,7 +60,7 @@ export function linkCollector(): { handlers: WalkHandlers; result(): { url: stri
   let current: { url: string | null; text: string[]; alt: string | null } | null = null;
   const finish = (): void => {
     if (current?.url) {
-      const text = current.text.join('').replace(RUNS_OF_SPACE, ' ').trim() || current.alt?.trim() || null;
+      const text = (current.text.length === 1 ? current.text[0]! : current.text.join('')).replace(RUNS_OF_SPACE, ' ').trim() || current.alt?.trim() || null;
       found.push({ url: current.url, text });
     }
     current = null;
@@ -102,17 +102,17 @@ export function linkCollector(): { handlers: WalkHandlers; result(): { url: stri
  */
 export function extractLinks(input: { text: string | null; html: string | null; htmlLinks?: { url: string; text: string | null }[] }): ExtractedLink[] {
   const links: ExtractedLink[] = [];
-  const seen = new Map<string, ExtractedLink>();
+  // one map per source, keyed by the URL itself (no concatenated key to build and hash)
+  const seen = { text: new Map<string, ExtractedLink>(), html: new Map<string, ExtractedLink>() };
   const add = (url: string, text: string | null, source: 'text' | 'html'): void => {
-    const key = `${source} ${url}`;
-    const existing = seen.get(key);
+    const existing = seen[source].get(url);
     if (existing) {
       if (existing.text === null && text) existing.text = text;
       return;
     }
     if (links.length >= MAX_LINKS) return;
     const link: ExtractedLink = { url, text, source };
-    seen.set(key, link);
+    seen[source].set(url, link);
     links.push(link);
   };
 
