@@ -1,7 +1,7 @@
 /**
  * The PostgreSQL store's group commit: deliveries that arrive while earlier batches are being
  * written are taken together as the next batch, so under load N deliveries share one transaction
- * and three round trips instead of six each; an idle store starts what arrived in one event-loop
+ * and two round trips instead of six each; an idle store starts what arrived in one event-loop
  * turn on the next (no gathering delay beyond that). Each job still succeeds or fails on its own: `write` reports one outcome
  * per job, in order, or throws, which fails the whole batch.
  * Not here: SQL (the store's `write` does that).
