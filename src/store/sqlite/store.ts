@@ -42,6 +42,8 @@ export interface SqliteStoreOptions {
   synchronous: 'full' | 'normal';
   /** how long a writer waits for a lock before the store answers storage_unavailable. */
   busyTimeoutMs?: number;
+  /** WAL pages past which the store checkpoints on its own connection (checkpointer.ts MAX_WAL_FRAMES; tests only). */
+  maxWalFrames?: number;
 }
 
 /** how long one attempt of the insert path waits for the write lock, and how long between attempts. */
@@ -179,6 +181,7 @@ export class SqliteStore implements Store {
     if (this.options.file === ':memory:') return (this.checkpointer = null);
     this.checkpointer = new Checkpointer({
       file: this.options.file,
+      ...(this.options.maxWalFrames !== undefined ? { maxWalFrames: this.options.maxWalFrames } : {}),
       synchronous: this.options.synchronous === 'full' ? 'FULL' : 'NORMAL',
       // PASSIVE never waits: a reader in the way only leaves the rest for the next time
       catchUp: () => this.db.open && void this.sql('PRAGMA wal_checkpoint(PASSIVE)').get(),
