@@ -1,9 +1,12 @@
 /**
  * memory: how much the server's resident set rises while it takes in large messages: one
  * message of --single MB (default 20), then --concurrent messages (default 16) of --each MB
- * (default 10) at once, each on its own connection. RSS is sampled from /proc every 5 ms from
- * just before the message(s) until every 250; the rise is the peak minus the RSS just before.
+ * (default 10) at once, each on its own connection. The rise is the peak RSS while they are taken
+ * in minus the RSS just before: the kernel's own peak (VmHWM, reset to the current RSS by writing
+ * 5 to /proc/<pid>/clear_refs), so a short peak between two samples is not missed; where
+ * clear_refs cannot be written, RSS sampled every 5 ms.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { openSender } from '../test/support/smtp-load.js';
 import { options, printTable, round, rssOf, sleep, startInboxdTarget, writeResults } from './lib.js';
 
@@ -25,14 +28,25 @@ export interface MemoryResult {
   baseline_rss_mb: number;
 }
 
+/** VmHWM of `pid` after resetting it to the current RSS, or null when clear_refs is not writable. */
+function resetPeak(pid: number): (() => number) | null {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  } catch {
+    return null;
+  }
+  return () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
+}
+
 async function peakRise(pid: number, work: () => Promise<unknown>): Promise<{ before: number; rise: number }> {
   if (typeof global.gc === 'function') global.gc();
   await sleep(300);
+  const hwm = resetPeak(pid);
   const before = rssOf(pid);
   let peak = before;
   let done = false;
   const sampler = (async () => {
-    while (!done) {
+    while (!done && hwm === null) {
       peak = Math.max(peak, rssOf(pid));
       await sleep(5);
     }
@@ -43,6 +57,7 @@ async function peakRise(pid: number, work: () => Promise<unknown>): Promise<{ be
     done = true;
     await sampler;
   }
+  if (hwm !== null) peak = hwm();
   return { before, rise: peak - before };
 }
 
