@@ -169,6 +169,13 @@ describe('htmlToText', () => {
     expect(htmlToText('<B>bold</B><I>x</I> <A HREF="https://a.example/" >A</A>')).toBe('boldx A');
   });
 
+  it('stays linear on long runs of mixed white space inside a line', () => {
+    // a gap of other spaces is kept until the next word; asking it about its last character
+    // each time once made this quadratic
+    const run = '\u2003 '.repeat(200_000);
+    expect(htmlToText(`<p>a${run}b</p>`)).toBe(`a${run}b`);
+  });
+
   it('keeps small but non-zero font sizes', () => {
     expect(htmlToText('<span style="font-size:0.9em">small</span> <span style="font-size: 0">gone</span>')).toBe('small');
   });

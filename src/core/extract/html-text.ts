@@ -36,24 +36,30 @@ class Lines {
   private breaks = 0;
   /** white space after the last text of this line: written only if more text follows. */
   private gap = '';
+  /** the gap ends with a space (kept as a flag: asking a long, unflattened gap is quadratic). */
+  private gapSpace = false;
   /** no text on the current line yet, so white space here is trimmed. */
   private lineStart = true;
 
   newline(): void {
     this.gap = '';
+    this.gapSpace = false;
     this.lineStart = true;
     if (this.out.length > 0) this.breaks++;
   }
 
   /** a space, tab or NBSP: runs of them are one space. */
   space(): void {
-    if (this.lineStart || this.gap.endsWith(' ')) return;
+    if (this.lineStart || this.gapSpace) return;
     this.gap += ' ';
+    this.gapSpace = true;
   }
 
   /** other white space: kept inside a line, trimmed at its ends. */
   otherSpace(ch: string): void {
-    if (!this.lineStart) this.gap += ch;
+    if (this.lineStart) return;
+    this.gap += ch;
+    this.gapSpace = false;
   }
 
   /** text with no white space at either end, and inside only single spaces or other kept space. */
@@ -61,8 +67,9 @@ class Lines {
     if (this.breaks > 0) {
       this.out += this.breaks >= 2 ? '\n\n' : '\n';
       this.breaks = 0;
-    } else if (this.gap !== '') this.out += this.gap;
+    } else if (this.gap.length > 0) this.out += this.gap;
     this.gap = '';
+    this.gapSpace = false;
     this.lineStart = false;
     this.out += s;
   }
