@@ -187,13 +187,27 @@ export function createParserPool(opts: ParserPoolOptions): MessageParser {
     }
   };
 
+  // Messages whose DATA ended in the same turn of the event loop (one poll phase reads many
+  // sockets) go to the worker together: a parse of a small message costs less than waking the
+  // worker for it, so one wake-up per turn instead of one per message. A lone message waits for
+  // the end of the current turn only.
+  let pumpScheduled = false;
+  const schedulePump = (): void => {
+    if (pumpScheduled) return;
+    pumpScheduled = true;
+    setImmediate(() => {
+      pumpScheduled = false;
+      pump();
+    });
+  };
+
   return {
     queueDepth: () => queue.length,
     parse(raw) {
       if (closed) return Promise.resolve(emptyContent('parser is shut down'));
       return new Promise<MessageContent>((resolve) => {
         queue.push({ raw, resolve });
-        pump();
+        schedulePump();
       });
     },
     async attachment(raw, index) {
