@@ -97,6 +97,7 @@ export async function startInboxd(config: Config, options: StartOptions = {}): P
   const metrics = createMetrics();
   const prometheus = createPrometheus(metrics);
   metrics.gauge('inboxd_parser_queue_depth', 'MIME parses waiting for a free worker', () => parser.queueDepth());
+  metrics.gauge('inboxd_parser_threads', 'MIME parser worker threads alive', () => parser.threads());
   const core: CoreDeps = { store, bus, clock, log, mime, metrics, settings: coreSettings(config) };
   const timeline = createTimeline(core);
   core.timeline = timeline;

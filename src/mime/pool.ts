@@ -22,6 +22,8 @@ export interface MessageParser {
   close(): Promise<void>;
   /** parses waiting for a free worker right now (for /metrics). */
   queueDepth(): number;
+  /** worker threads alive right now (for /metrics). */
+  threads(): number;
 }
 
 /** options for {@link createParserPool}. */
@@ -96,6 +98,11 @@ export function createParserPool(opts: ParserPoolOptions): MessageParser {
     ...(execArgv ? { execArgv } : {}),
     minThreads: 1,
     maxThreads: workers,
+    // piscina ends a thread above minThreads as soon as it is idle (idleTimeout 0), so on more than
+    // one core a burst started a second worker, ended it between messages and started it again:
+    // each start loads the parser, and with two cores ingest ran at a fifth of its one-core rate.
+    // Threads started for a burst now stay while mail keeps coming.
+    idleTimeout: 30_000,
     concurrentTasksPerWorker: 1,
     resourceLimits: {
       maxOldGenerationSizeMb: opts.memoryMb,
@@ -203,6 +210,7 @@ export function createParserPool(opts: ParserPoolOptions): MessageParser {
 
   return {
     queueDepth: () => queue.length,
+    threads: () => pool.threads.length,
     parse(raw) {
       if (closed) return Promise.resolve(emptyContent('parser is shut down'));
       return new Promise<MessageContent>((resolve) => {

@@ -248,6 +248,24 @@ describe('parser pool failure paths', () => {
     }
   });
 
+  it('keeps the workers a burst started while mail keeps coming (no thread start per message)', async () => {
+    // piscina's default ends every thread above minThreads the moment it is idle; on two cores that
+    // made ingest start and end a worker between messages and run at a fifth of its one-core rate
+    const pool = createParserPool({ workers: 2, timeoutMs: 15_000, memoryMb: 64 });
+    try {
+      // past the batching size, so each message is its own task and the second worker is needed
+      const burst = () => Promise.all(Array.from({ length: 4 }, (_, i) => pool.parse(crlf(`Subject: burst ${i}\n\n${'word '.repeat(20_000)}\n`))));
+      await burst();
+      expect(pool.threads()).toBe(2);
+      // an idle gap between messages, longer than any timer piscina's default would have used
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(pool.threads()).toBe(2);
+      expect((await burst()).map((c) => c.subject)).toEqual(['burst 0', 'burst 1', 'burst 2', 'burst 3']);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('answers after close instead of hanging or rejecting', async () => {
     const pool = createParserPool({ workers: 1, timeoutMs: 5_000, memoryMb: 64 });
     await pool.close();
