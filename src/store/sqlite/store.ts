@@ -71,7 +71,8 @@ export class SqliteStore implements Store {
   private readonly inserts = new GroupCommit<NewMessage[], InsertedMessage[]>(
     (jobs) => {
       const outcomes = this.commitInserts(jobs);
-      this.checkpoints()?.kick();
+      // the WAL takes each message's raw bytes and about as much again for its bodies and index
+      this.checkpoints()?.committed(jobs.reduce((sum, job) => sum + job.reduce((n, m) => n + 2 * m.raw.length, 0), 0));
       return outcomes;
     },
     storageError,
